@@ -1,0 +1,275 @@
+package dev.mpdiag.agent;
+
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Reads this process's descriptor, thread, context-switch and RSS counts from Linux /proc.
+ *
+ * <p>{@link #sample()} returns false when /proc is absent (not Linux); a count whose source could not be
+ * read is {@link #UNAVAILABLE}. Buffers are reused across samples, so one instance serves one sampling
+ * thread (JFR's periodic thread); the accessors report the last sample.
+ */
+final class ProcResourceReader {
+
+    static final long UNAVAILABLE = -1;
+
+    private static final String DEFAULT_SELF = "/proc/self";
+    private static final long BYTES_PER_KIB = 1024;
+    // /proc/<pid>/status is about 1.5 KB; the cap keeps a surprise from growing the buffer without bound.
+    private static final int INITIAL_BUFFER = 4096;
+    private static final int MAX_BUFFER = 64 * 1024;
+
+    private static final byte[] VM_RSS = ascii("VmRSS:");
+    private static final byte[] VOLUNTARY = ascii("voluntary_ctxt_switches:");
+    private static final byte[] NONVOLUNTARY = ascii("nonvoluntary_ctxt_switches:");
+
+    private final String self;
+    private final File fdDir;
+    private final File taskDir;
+    private final String statusFile;
+    private final boolean available;
+    private final StringBuilder path = new StringBuilder(64);
+    private byte[] buf = new byte[INITIAL_BUFFER];
+    private Path fdPath;
+
+    private long fdTotal = UNAVAILABLE;
+    private long fdFile = UNAVAILABLE;
+    private long fdSocket = UNAVAILABLE;
+    private long fdPipe = UNAVAILABLE;
+    private long fdOther = UNAVAILABLE;
+    private long threads = UNAVAILABLE;
+    private long ctxVoluntary = UNAVAILABLE;
+    private long ctxInvoluntary = UNAVAILABLE;
+    private long rssBytes = UNAVAILABLE;
+
+    ProcResourceReader() {
+        this(DEFAULT_SELF);
+    }
+
+    /** {@code self} is the /proc/self directory; tests point it elsewhere to see the non-Linux path. */
+    ProcResourceReader(String self) {
+        this.self = self;
+        this.fdDir = new File(self, "fd");
+        this.taskDir = new File(self, "task");
+        this.statusFile = self + "/status";
+        this.available = taskDir.isDirectory();
+    }
+
+    /** True when /proc/self exists, i.e. on Linux. */
+    boolean available() {
+        return available;
+    }
+
+    /** Takes one sample; returns false, leaving every count at -1, when /proc is absent. Never throws. */
+    synchronized boolean sample() {
+        if (!available) {
+            return false;
+        }
+        // Descriptors first, so the files this method opens later are not counted.
+        readDescriptors();
+        readTasks();
+        readRss();
+        return true;
+    }
+
+    long fdTotal() {
+        return fdTotal;
+    }
+
+    long fdFile() {
+        return fdFile;
+    }
+
+    long fdSocket() {
+        return fdSocket;
+    }
+
+    long fdPipe() {
+        return fdPipe;
+    }
+
+    long fdOther() {
+        return fdOther;
+    }
+
+    long threads() {
+        return threads;
+    }
+
+    long ctxVoluntary() {
+        return ctxVoluntary;
+    }
+
+    long ctxInvoluntary() {
+        return ctxInvoluntary;
+    }
+
+    long rssBytes() {
+        return rssBytes;
+    }
+
+    private void readDescriptors() {
+        fdTotal = fdFile = fdSocket = fdPipe = fdOther = UNAVAILABLE;
+        // File.list() closes its directory descriptor before returning, so that descriptor shows up in
+        // the listing but is gone by the readlink below and is skipped like any other vanished one.
+        String[] names = fdDir.list();
+        if (names == null) {
+            return;
+        }
+        try {
+            if (fdPath == null) {
+                fdPath = fdDir.toPath();
+            }
+            long file = 0;
+            long socket = 0;
+            long pipe = 0;
+            long other = 0;
+            for (String name : names) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(fdPath.resolve(name)).toString();
+                } catch (NoSuchFileException closedSinceListing) {
+                    continue;
+                }
+                if (target.startsWith("socket:")) {
+                    socket++;
+                } else if (target.startsWith("pipe:")) {
+                    pipe++;
+                } else if (target.startsWith("/")) {
+                    file++;
+                } else {
+                    other++;
+                }
+            }
+            fdFile = file;
+            fdSocket = socket;
+            fdPipe = pipe;
+            fdOther = other;
+            fdTotal = file + socket + pipe + other;
+        } catch (IOException | RuntimeException e) {
+            // A link we may not read (not a race): report "unknown" rather than a wrong split.
+            fdTotal = fdFile = fdSocket = fdPipe = fdOther = UNAVAILABLE;
+        }
+    }
+
+    private void readTasks() {
+        threads = ctxVoluntary = ctxInvoluntary = UNAVAILABLE;
+        String[] tids = taskDir.list();
+        if (tids == null) {
+            return;
+        }
+        threads = tids.length;
+        long voluntary = 0;
+        long involuntary = 0;
+        boolean anyRead = false;
+        for (String tid : tids) {
+            path.setLength(0);
+            path.append(self).append("/task/").append(tid).append("/status");
+            int len = readFile(path.toString());
+            if (len < 0) {
+                continue; // the thread exited after the listing
+            }
+            long v = valueOf(len, VOLUNTARY);
+            long nv = valueOf(len, NONVOLUNTARY);
+            if (v >= 0 && nv >= 0) {
+                voluntary += v;
+                involuntary += nv;
+                anyRead = true;
+            }
+        }
+        if (anyRead) {
+            ctxVoluntary = voluntary;
+            ctxInvoluntary = involuntary;
+        }
+    }
+
+    private void readRss() {
+        rssBytes = UNAVAILABLE;
+        int len = readFile(statusFile);
+        if (len < 0) {
+            return;
+        }
+        long kib = valueOf(len, VM_RSS);
+        if (kib >= 0) {
+            rssBytes = kib * BYTES_PER_KIB;
+        }
+    }
+
+    /** Reads a whole (small) file into {@link #buf}; returns its length, or -1 if it cannot be read. */
+    private int readFile(String file) {
+        try (FileInputStream in = new FileInputStream(file)) {
+            int len = 0;
+            while (true) {
+                if (len == buf.length) {
+                    if (buf.length >= MAX_BUFFER) {
+                        return len; // the lines we want come early enough; parse what fits
+                    }
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                }
+                int n = in.read(buf, len, buf.length - len);
+                if (n < 0) {
+                    return len;
+                }
+                len += n;
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Returns the number after {@code key} on the line starting with it, or -1. Keys match at line start
+     * only, because "voluntary_ctxt_switches:" is also the tail of "nonvoluntary_ctxt_switches:".
+     */
+    private long valueOf(int len, byte[] key) {
+        int i = 0;
+        while (i < len) {
+            if (startsWith(i, len, key)) {
+                return parseLong(i + key.length, len);
+            }
+            while (i < len && buf[i] != '\n') {
+                i++;
+            }
+            i++;
+        }
+        return -1;
+    }
+
+    private boolean startsWith(int at, int len, byte[] key) {
+        if (at + key.length > len) {
+            return false;
+        }
+        for (int k = 0; k < key.length; k++) {
+            if (buf[at + k] != key[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private long parseLong(int at, int len) {
+        int i = at;
+        while (i < len && (buf[i] == ' ' || buf[i] == '\t')) {
+            i++;
+        }
+        long value = 0;
+        int digits = 0;
+        while (i < len && buf[i] >= '0' && buf[i] <= '9') {
+            value = value * 10 + (buf[i] - '0');
+            digits++;
+            i++;
+        }
+        return digits == 0 ? -1 : value;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}
