@@ -1,0 +1,280 @@
+package dev.mpdiag.engine;
+
+import dev.mpdiag.collections.LongIntMap;
+import dev.mpdiag.collections.LongLongMap;
+import dev.mpdiag.jfr.ChunkHeader;
+import dev.mpdiag.jfr.ChunkParser;
+import dev.mpdiag.jfr.ConstantPools;
+import dev.mpdiag.jfr.EventView;
+import dev.mpdiag.jfr.JfrFormatException;
+import dev.mpdiag.jfr.JfrType;
+import dev.mpdiag.jfr.StackTraceReader;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Summarizes one JFR chunk in a single pass. Sampled events only bump weights keyed by their stack
+ * trace's pool key (and the allocated or contended class's key); stacks are resolved to frames once per
+ * distinct key at the end, so the per-event work is a few varint reads and one hash-map update.
+ */
+public final class ChunkSummarizer {
+    private static final long NO_CLASS = -1;
+
+    private final ChunkParser parser;
+    private final ChunkHeader header;
+    private final ConstantPools pools;
+    private final FrameNames names;
+    private final StackTraceReader stackReader;
+    private final Summary summary = new Summary();
+
+    private final LongLongMap executionSamples = new LongLongMap(4096);
+    private final LongLongMap cpuTimeSamples = new LongLongMap();
+    private final LongLongMap wallSamples = new LongLongMap();
+    private final LongLongMap nativeSamples = new LongLongMap();
+    private final LongLongMap allocSamples = new LongLongMap();
+    private final LongLongMap allocTlab = new LongLongMap();
+    private final LongLongMap monitorEnter = new LongLongMap();
+    private final LongLongMap park = new LongLongMap();
+    private final LongLongMap monitorWait = new LongLongMap();
+    // Longest single block per (class key, kind ordinal), kept as the weight of a one-entry-per-key map.
+    private final Map<Long, long[]> longestBlock = new HashMap<>();
+    // Per-second totals, keyed by epoch second; turned into SUM series at the end.
+    private final LongLongMap cpuPerSecond = new LongLongMap();
+    private final LongLongMap allocPerSecond = new LongLongMap();
+    private final LongLongMap tlabPerSecond = new LongLongMap();
+    private final LongLongMap blockedPerSecond = new LongLongMap();
+
+    private final LongIntMap stackCache = new LongIntMap(1024);
+    private final List<int[]> resolvedStacks = new ArrayList<>();
+    private final LongIntMap frameCache = new LongIntMap(1024);
+
+    private ChunkSummarizer(ByteBuffer chunk) throws JfrFormatException {
+        parser = new ChunkParser(chunk);
+        header = parser.header();
+        pools = parser.pools();
+        names = new FrameNames(pools, parser.metadata());
+        stackReader = new StackTraceReader(pools, parser.metadata());
+    }
+
+    /** Summarizes one complete chunk. */
+    public static Summary summarize(ByteBuffer chunk) throws JfrFormatException {
+        ChunkSummarizer s = new ChunkSummarizer(chunk);
+        s.registerSamples();
+        new PeriodicEvents(s.parser, s.summary, s.names).register();
+        s.parser.run();
+        s.finish();
+        return s.summary;
+    }
+
+    private long epochSecond(long ticks) {
+        return Math.floorDiv(header.ticksToNanos(ticks), 1_000_000_000L);
+    }
+
+    private void registerSamples() {
+        sampled("jdk.ExecutionSample", executionSamples, cpuPerSecond);
+        sampled("jdk.CPUTimeSample", cpuTimeSamples, null);
+        sampled("jdk.NativeMethodSample", nativeSamples, null);
+        wall("profiler.WallClockSample");
+        allocation("jdk.ObjectAllocationSample", "weight", allocSamples, allocPerSecond);
+        allocation("jdk.ObjectAllocationInNewTLAB", "tlabSize", allocTlab, tlabPerSecond);
+        allocation("jdk.ObjectAllocationOutsideTLAB", "allocationSize", allocTlab, tlabPerSecond);
+        blocking("jdk.JavaMonitorEnter", "monitorClass", monitorEnter, LockStats.Kind.MONITOR);
+        blocking("jdk.ThreadPark", "parkedClass", park, LockStats.Kind.PARK);
+        blocking("jdk.JavaMonitorWait", "monitorClass", monitorWait, LockStats.Kind.WAIT);
+    }
+
+    private void sampled(String type, LongLongMap acc, LongLongMap perSecond) {
+        int[] slots = new int[2];
+        EventView v = parser.on(type, e -> {
+            acc.add(e.getLong(slots[0]), NO_CLASS, 1);
+            if (perSecond != null) {
+                perSecond.add(epochSecond(e.getLong(slots[1])), 0, 1);
+            }
+        });
+        if (v != null) {
+            slots[0] = v.slot("stackTrace");
+            slots[1] = v.slot("startTime");
+        }
+    }
+
+    private void wall(String type) {
+        int[] slots = new int[2];
+        EventView v = parser.on(type, e -> {
+            long samples = slots[1] < 0 ? 1 : Math.max(1, e.getLong(slots[1]));
+            wallSamples.add(e.getLong(slots[0]), NO_CLASS, samples, 1);
+        });
+        if (v != null) {
+            slots[0] = v.slot("stackTrace");
+            slots[1] = v.slot("samples");
+        }
+    }
+
+    private void allocation(String type, String weightField, LongLongMap acc, LongLongMap perSecond) {
+        int[] slots = new int[5];
+        EventView v = parser.on(type, e -> {
+            long w = e.getLong(slots[2]);
+            if (w <= 0 && slots[3] >= 0) {
+                w = e.getLong(slots[3]);
+            }
+            acc.add(e.getLong(slots[0]), e.getLong(slots[1]), w);
+            perSecond.add(epochSecond(e.getLong(slots[4])), 0, w);
+        });
+        if (v != null) {
+            slots[0] = v.slot("stackTrace");
+            slots[1] = v.slot("objectClass");
+            slots[2] = v.slot(weightField);
+            slots[3] = v.slot("allocationSize");
+            slots[4] = v.slot("startTime");
+        }
+    }
+
+    private void blocking(String type, String classField, LongLongMap acc, LockStats.Kind kind) {
+        int[] slots = new int[4];
+        EventView v = parser.on(type, e -> {
+            long ns = header.durationToNanos(e.getLong(slots[2]));
+            long cls = slots[1] < 0 ? 0 : e.getLong(slots[1]);
+            acc.add(e.getLong(slots[0]), cls, ns);
+            if (kind != LockStats.Kind.WAIT) {
+                blockedPerSecond.add(epochSecond(e.getLong(slots[3])), 0, ns);
+            }
+            long[] longest = longestBlock.get(cls * 4 + kind.ordinal());
+            if (longest == null) {
+                longestBlock.put(cls * 4 + kind.ordinal(), new long[] {ns});
+            } else if (ns > longest[0]) {
+                longest[0] = ns;
+            }
+        });
+        if (v != null) {
+            slots[0] = v.slot("stackTrace");
+            slots[1] = v.slot(classField);
+            slots[2] = v.slot("duration");
+            slots[3] = v.slot("startTime");
+        }
+    }
+
+    private void finish() throws JfrFormatException {
+        summary.addChunks(1);
+        summary.coverTime(header.startNanos, header.startNanos + header.durationNanos);
+        summary.countEvents("all", parser.eventCount());
+        addProfile(ProfileType.CPU, cpuTimeSamples.size() > 0 ? cpuTimeSamples : executionSamples, null);
+        addProfile(ProfileType.WALL, wallSamples, null);
+        addProfile(ProfileType.NATIVE, nativeSamples, null);
+        // JFR's own sampler and the TLAB events (async-profiler, or enabled by hand) describe the same
+        // allocations; counting both would double the bytes, so the sampler wins when it has data.
+        boolean sampled = allocSamples.size() > 0;
+        addProfile(ProfileType.ALLOC, sampled ? allocSamples : allocTlab, FrameKind.ALLOC_CLASS);
+        addProfile(ProfileType.LOCK, monitorEnter, FrameKind.LOCK_CLASS);
+        addProfile(ProfileType.LOCK, park, FrameKind.LOCK_CLASS);
+        addProfile(ProfileType.WAIT, monitorWait, FrameKind.LOCK_CLASS);
+        addLocks(monitorEnter, LockStats.Kind.MONITOR);
+        addLocks(park, LockStats.Kind.PARK);
+        addLocks(monitorWait, LockStats.Kind.WAIT);
+        addPerSecond("cpu.samples", "samples/s", cpuPerSecond);
+        addPerSecond("alloc.rate", "bytes/s", sampled ? allocPerSecond : tlabPerSecond);
+        addPerSecond("lock.blocked", "ns/s", blockedPerSecond);
+    }
+
+    private void addPerSecond(String name, String unit, LongLongMap perSecond) {
+        if (perSecond.size() == 0) {
+            return;
+        }
+        Series s = summary.series(name, unit, Series.Kind.SUM);
+        perSecond.forEach((second, unused, weight, count) -> s.add(second * 1000, weight));
+    }
+
+    private void addProfile(ProfileType type, LongLongMap acc, FrameKind leafKind) throws JfrFormatException {
+        if (acc.size() == 0) {
+            return;
+        }
+        Profile profile = summary.profile(type);
+        JfrFormatException[] error = new JfrFormatException[1];
+        acc.forEach((stackKey, classKey, weight, count) -> {
+            try {
+                int stackId = internStack(stackKey, leafKind == null ? NO_CLASS : classKey, leafKind);
+                profile.add(stackId, weight, count);
+            } catch (JfrFormatException e) {
+                error[0] = e;
+            }
+        });
+        if (error[0] != null) {
+            throw error[0];
+        }
+        summary.countEvents(type.id(), countOf(acc));
+    }
+
+    private static long countOf(LongLongMap acc) {
+        long[] n = new long[1];
+        acc.forEach((a, b, w, c) -> n[0] += c);
+        return n[0];
+    }
+
+    private void addLocks(LongLongMap acc, LockStats.Kind kind) {
+        acc.forEach((stackKey, classKey, weight, count) -> {
+            try {
+                int stackId = internStack(stackKey, NO_CLASS, null);
+                long[] longest = longestBlock.get(classKey * 4 + kind.ordinal());
+                String cls = kind == LockStats.Kind.PARK && classKey == 0 ? "(no parked object)" : names.className(classKey);
+                summary.lock(kind, cls).add(stackId, weight, count, longest == null ? 0 : longest[0]);
+            } catch (JfrFormatException e) {
+                summary.warn("lock stack unreadable: " + e.getMessage());
+            }
+        });
+    }
+
+    // Stack key (plus optional synthetic leaf for an allocated or contended class) to a summary stack id.
+    private int internStack(long stackKey, long classKey, FrameKind leafKind) throws JfrFormatException {
+        int[] frames = resolveStack(stackKey);
+        if (leafKind == null || classKey == NO_CLASS) {
+            return summary.stacks.intern(frames);
+        }
+        String cls = classKey == 0 ? "(no class)" : names.className(classKey);
+        int[] withLeaf = new int[frames.length + 1];
+        withLeaf[0] = summary.frames.intern(cls, 0, leafKind);
+        System.arraycopy(frames, 0, withLeaf, 1, frames.length);
+        return summary.stacks.intern(withLeaf);
+    }
+
+    private int[] resolveStack(long stackKey) throws JfrFormatException {
+        int idx = stackCache.get(stackKey, -1);
+        if (idx >= 0) {
+            return resolvedStacks.get(idx);
+        }
+        int[] frames;
+        if (!stackReader.read(stackKey)) {
+            frames = new int[0];
+        } else {
+            int n = stackReader.length;
+            frames = new int[stackReader.truncated ? n + 1 : n];
+            for (int i = 0; i < n; i++) {
+                frames[i] = frameId(stackReader.methods[i], stackReader.lines[i], stackReader.types[i]);
+            }
+            if (stackReader.truncated) {
+                // Root-most marker, so stacks cut by the depth limit group together instead of posing as roots.
+                frames[n] = summary.frames.intern("[truncated]", 0, FrameKind.OTHER);
+            }
+        }
+        stackCache.put(stackKey, resolvedStacks.size());
+        resolvedStacks.add(frames);
+        return frames;
+    }
+
+    private int frameId(long methodKey, int line, long typeKey) {
+        FrameKind kind = names.frameKind(typeKey);
+        boolean packable = methodKey >= 0 && methodKey < (1L << 39) && line >= 0 && line < (1 << 20);
+        long key = (methodKey << 24) | ((long) line << 4) | kind.ordinal();
+        if (packable) {
+            int id = frameCache.get(key, -1);
+            if (id >= 0) {
+                return id;
+            }
+        }
+        int id = summary.frames.intern(names.methodName(methodKey), line, kind);
+        if (packable) {
+            frameCache.put(key, id);
+        }
+        return id;
+    }
+}

@@ -1,0 +1,176 @@
+package dev.mpdiag.engine;
+
+import dev.mpdiag.jfr.ChunkSplitter;
+import dev.mpdiag.jfr.JfrFormatException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Summarizes recordings: every file is split into chunks, the chunks are summarized in parallel on all
+ * cores, and the chunk summaries are merged per process (one process per file, and files of the same
+ * JVM, by pid and start time, together) and across all processes.
+ */
+public final class RecordingAnalyzer {
+    /** Per-process summaries in input order, their merge, and what had to be skipped. */
+    public record Result(List<ProcessSummary> processes, Summary merged, List<String> warnings) {
+    }
+
+    /** Named JFR bytes: a file, or an upload held in memory. */
+    public record Input(String name, Path file, ByteBuffer bytes) {
+        public static Input of(Path file) {
+            return new Input(file.toString(), file, null);
+        }
+
+        public static Input of(String name, ByteBuffer bytes) {
+            return new Input(name, null, bytes);
+        }
+    }
+
+    private final int threads;
+
+    public RecordingAnalyzer() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    public RecordingAnalyzer(int threads) {
+        this.threads = Math.max(1, threads);
+    }
+
+    public Result analyzeFiles(List<Path> files, Progress progress) throws IOException {
+        List<Input> inputs = new ArrayList<>();
+        for (Path f : files) {
+            inputs.add(Input.of(f));
+        }
+        return analyze(inputs, progress);
+    }
+
+    public Result analyze(List<Input> inputs, Progress progress) throws IOException {
+        List<ChunkSplitter.Split> splits = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        long totalBytes = 0;
+        for (Input in : inputs) {
+            ChunkSplitter.Split split;
+            try {
+                split = in.file != null ? ChunkSplitter.split(in.file) : ChunkSplitter.split(in.bytes);
+            } catch (JfrFormatException e) {
+                throw new InputException(in.name, e.getMessage());
+            } catch (IOException e) {
+                throw new InputException(in.name, "cannot read: " + e.getMessage());
+            }
+            if (split.warning() != null) {
+                warnings.add(in.name + ": " + split.warning());
+            }
+            splits.add(split);
+            for (ByteBuffer c : split.chunks()) {
+                totalBytes += c.limit();
+            }
+        }
+        Summary[] perInput = summarizeAll(inputs, splits, totalBytes, progress, warnings);
+        Map<String, ProcessSummary> byProcess = new LinkedHashMap<>();
+        Summary merged = new Summary();
+        for (int i = 0; i < inputs.size(); i++) {
+            Summary s = perInput[i];
+            String name = inputs.get(i).name;
+            String key = s.jvm.isKnown() ? s.jvm.processKey() : name;
+            ProcessSummary existing = byProcess.get(key);
+            if (existing == null) {
+                List<String> sources = new ArrayList<>();
+                sources.add(name);
+                byProcess.put(key, new ProcessSummary(key, label(s, name), sources, s));
+            } else {
+                existing.summary().merge(s);
+                existing.sources().add(name);
+            }
+            merged.merge(s);
+        }
+        return new Result(new ArrayList<>(byProcess.values()), merged, warnings);
+    }
+
+    private Summary[] summarizeAll(List<Input> inputs, List<ChunkSplitter.Split> splits, long totalBytes,
+            Progress progress, List<String> warnings) throws IOException {
+        Summary[] perInput = new Summary[inputs.size()];
+        int[] good = new int[inputs.size()];
+        List<String> firstError = new ArrayList<>();
+        for (int i = 0; i < perInput.length; i++) {
+            perInput[i] = new Summary();
+        }
+        AtomicInteger threadNo = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "mpdiag-parse-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            ExecutorCompletionService<Object[]> done = new ExecutorCompletionService<>(pool);
+            int tasks = 0;
+            for (int i = 0; i < splits.size(); i++) {
+                List<ByteBuffer> chunks = splits.get(i).chunks();
+                for (int c = 0; c < chunks.size(); c++) {
+                    int input = i;
+                    int chunkNo = c;
+                    ByteBuffer chunk = chunks.get(c);
+                    done.submit(() -> {
+                        try {
+                            return new Object[] {input, chunkNo, chunk.limit(), ChunkSummarizer.summarize(chunk)};
+                        } catch (JfrFormatException | RuntimeException e) {
+                            return new Object[] {input, chunkNo, chunk.limit(), e};
+                        }
+                    });
+                    tasks++;
+                }
+            }
+            long bytesDone = 0;
+            for (int t = 0; t < tasks; t++) {
+                Object[] r = done.take().get();
+                int input = (Integer) r[0];
+                bytesDone += (Integer) r[2];
+                if (r[3] instanceof Summary s) {
+                    perInput[input].merge(s);
+                    good[input]++;
+                } else {
+                    Throwable e = (Throwable) r[3];
+                    String why = e instanceof JfrFormatException ? e.getMessage() : "unreadable (" + e + ")";
+                    warnings.add(inputs.get(input).name + ": skipped chunk " + ((Integer) r[1] + 1) + ": " + why);
+                    if (firstError.size() <= input) {
+                        firstError.add(why);
+                    }
+                }
+                progress.update(bytesDone, totalBytes, "chunks " + (t + 1) + "/" + tasks);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < perInput.length; i++) {
+            if (good[i] == 0) {
+                throw new InputException(inputs.get(i).name, "no readable chunk"
+                        + (firstError.isEmpty() ? "" : ": " + firstError.get(0)));
+            }
+        }
+        return perInput;
+    }
+
+    private static String label(Summary s, String name) {
+        String file = Path.of(name).getFileName() == null ? name : Path.of(name).getFileName().toString();
+        if (!s.jvm.isKnown()) {
+            return file;
+        }
+        String main = s.jvm.javaArguments == null || s.jvm.javaArguments.isBlank() ? ""
+                : " " + s.jvm.javaArguments.trim().split("\\s+")[0];
+        return "pid " + s.jvm.pid + main + " (" + file + ")";
+    }
+}

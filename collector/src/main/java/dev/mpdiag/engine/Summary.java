@@ -1,0 +1,146 @@
+package dev.mpdiag.engine;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the engine keeps of JFR data: profiles over interned stacks, time series, lock statistics, GC
+ * figures and JVM identity. A chunk is summarized once; summaries merge, and merging the summaries of two
+ * chunk sets gives the summary of their union.
+ */
+public final class Summary {
+    public final JvmInfo jvm = new JvmInfo();
+    public final FrameTable frames = new FrameTable();
+    public final StackTable stacks = new StackTable();
+    private final EnumMap<ProfileType, Profile> profiles = new EnumMap<>(ProfileType.class);
+    private final TreeMap<String, Series> series = new TreeMap<>();
+    private final Map<String, LockStats> locks = new LinkedHashMap<>();
+    public final GcSummary gc = new GcSummary();
+    private final TreeMap<String, Long> eventCounts = new TreeMap<>();
+    private final List<String> warnings = new ArrayList<>();
+    private long startNanos = Long.MAX_VALUE;
+    private long endNanos = Long.MIN_VALUE;
+    private int chunks;
+
+    public Profile profile(ProfileType type) {
+        return profiles.computeIfAbsent(type, t -> new Profile());
+    }
+
+    /** The profile when it has any events, else null. */
+    public Profile profileOrNull(ProfileType type) {
+        Profile p = profiles.get(type);
+        return p == null || p.isEmpty() ? null : p;
+    }
+
+    public Series series(String name, String unit, Series.Kind kind) {
+        return series.computeIfAbsent(name, n -> new Series(n, unit, kind));
+    }
+
+    public Series seriesOrNull(String name) {
+        return series.get(name);
+    }
+
+    public Map<String, Series> allSeries() {
+        return series;
+    }
+
+    public LockStats lock(LockStats.Kind kind, String className) {
+        return locks.computeIfAbsent(kind + ":" + className, k -> new LockStats(kind, className));
+    }
+
+    public Iterable<LockStats> locks() {
+        return locks.values();
+    }
+
+    public void countEvents(String type, long n) {
+        eventCounts.merge(type, n, Long::sum);
+    }
+
+    public Map<String, Long> eventCounts() {
+        return eventCounts;
+    }
+
+    public void warn(String warning) {
+        warnings.add(warning);
+    }
+
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    public void coverTime(long fromNanos, long toNanos) {
+        startNanos = Math.min(startNanos, fromNanos);
+        endNanos = Math.max(endNanos, toNanos);
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public long endNanos() {
+        return endNanos;
+    }
+
+    public int chunks() {
+        return chunks;
+    }
+
+    public void addChunks(int n) {
+        chunks += n;
+    }
+
+    /** Adds other into this summary, re-interning its frames and stacks into this one's tables. */
+    public void merge(Summary other) {
+        jvm.fillFrom(other.jvm);
+        int[] frameMap = new int[other.frames.size()];
+        for (int i = 0; i < frameMap.length; i++) {
+            frameMap[i] = frames.intern(other.frames.name(i), other.frames.line(i), other.frames.kind(i));
+        }
+        int[] stackMap = new int[other.stacks.size()];
+        for (int s = 0; s < stackMap.length; s++) {
+            int[] src = other.stacks.frames(s);
+            int[] dst = new int[src.length];
+            for (int i = 0; i < src.length; i++) {
+                dst[i] = frameMap[src[i]];
+            }
+            stackMap[s] = stacks.intern(dst);
+        }
+        for (Map.Entry<ProfileType, Profile> e : other.profiles.entrySet()) {
+            Profile from = e.getValue();
+            Profile to = profile(e.getKey());
+            int n = Math.min(from.capacity(), stackMap.length);
+            for (int s = 0; s < n; s++) {
+                long c = from.count(s);
+                long w = from.weight(s);
+                if (c != 0 || w != 0) {
+                    to.add(stackMap[s], w, c);
+                }
+            }
+        }
+        for (Series s : other.series.values()) {
+            series(s.name, s.unit, s.kind).mergeFrom(s);
+        }
+        for (LockStats l : other.locks.values()) {
+            LockStats to = lock(l.kind, l.className);
+            boolean first = true;
+            for (Map.Entry<Integer, long[]> e : l.byStack().entrySet()) {
+                // The max is carried once; per-stack maxima are not kept.
+                to.add(stackMap[e.getKey()], e.getValue()[0], e.getValue()[1], first ? l.maxNanos() : 0);
+                first = false;
+            }
+        }
+        gc.mergeFrom(other.gc);
+        for (Map.Entry<String, Long> e : other.eventCounts.entrySet()) {
+            countEvents(e.getKey(), e.getValue());
+        }
+        warnings.addAll(other.warnings);
+        if (other.startNanos <= other.endNanos) {
+            coverTime(other.startNanos, other.endNanos);
+        }
+        chunks += other.chunks;
+    }
+}
