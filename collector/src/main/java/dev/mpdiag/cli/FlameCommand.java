@@ -1,0 +1,96 @@
+package dev.mpdiag.cli;
+
+import dev.mpdiag.engine.ProfileType;
+import dev.mpdiag.engine.RecordingAnalyzer;
+import dev.mpdiag.engine.Summary;
+import dev.mpdiag.export.CollapsedWriter;
+import dev.mpdiag.export.PprofWriter;
+import dev.mpdiag.export.SpeedscopeWriter;
+import dev.mpdiag.report.FlameTree;
+import dev.mpdiag.report.HtmlReport;
+import java.io.BufferedOutputStream;
+import java.io.BufferedWriter;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** `mpdiag flame`: one profile type of one or more recordings (merged) in a flame graph or exchange format. */
+@Command(name = "flame", mixinStandardHelpOptions = true,
+        description = "Writes a profile, merged over all FILEs, as collapsed stacks, an HTML flame graph, speedscope JSON or pprof.")
+final class FlameCommand implements Callable<Integer> {
+    enum Format { collapsed, html, speedscope, pprof }
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "JFR recordings (.jfr).")
+    List<Path> files;
+
+    @Option(names = {"-t", "--type"}, defaultValue = "cpu", paramLabel = "TYPE",
+            description = "Profile type: cpu, wall, alloc, lock, wait, native. Default: ${DEFAULT-VALUE}.")
+    String type;
+
+    @Option(names = {"-f", "--format"}, defaultValue = "collapsed", paramLabel = "FORMAT",
+            description = "collapsed (Brendan Gregg's folded stacks), html, speedscope, pprof (gzipped profile.proto). Default: ${DEFAULT-VALUE}.")
+    Format format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Output file; '-' or absent writes to stdout (not for pprof).")
+    Path output;
+
+    @Option(names = "--min-share", defaultValue = "0.0001", paramLabel = "SHARE",
+            description = "HTML only: fold frames narrower than this share of the total into 'other'. Default: ${DEFAULT-VALUE}.")
+    double minShare;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        ProfileType t;
+        try {
+            t = ProfileType.parse(type);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageException(e.getMessage());
+        }
+        boolean stdout = output == null || output.toString().equals("-");
+        if (stdout && format == Format.pprof) {
+            throw new Main.UsageException("pprof is binary: give an output file with -o");
+        }
+        if (!stdout) {
+            OutputFiles.checkWritable(output);
+        }
+        RecordingAnalyzer.Result r = Inputs.analyze(files, quiet);
+        Inputs.printWarnings(r);
+        Summary s = r.merged();
+        if (s.profileOrNull(t) == null) {
+            System.err.println("mpdiag: warning: no " + t.id() + " samples in the input; the output is empty");
+        }
+        try (OutputStream raw = stdout ? System.out : Files.newOutputStream(output);
+             OutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
+            switch (format) {
+                case collapsed -> {
+                    BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+                    CollapsedWriter.write(s, t, w);
+                    w.flush();
+                }
+                case speedscope -> SpeedscopeWriter.write(s, t, title(), out);
+                case pprof -> PprofWriter.write(s, t, out);
+                case html -> out.write(HtmlReport.flamePage(title() + " (" + t.id() + ")", FlameTree.of(s, t), minShare)
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            out.flush();
+        }
+        if (!stdout) {
+            System.err.println("mpdiag: wrote " + output);
+        }
+        return 0;
+    }
+
+    private String title() {
+        return files.size() == 1 ? files.get(0).getFileName().toString() : files.size() + " recordings";
+    }
+}

@@ -1,0 +1,67 @@
+package dev.mpdiag.export;
+
+import dev.mpdiag.engine.FrameTable;
+import dev.mpdiag.engine.Profile;
+import dev.mpdiag.engine.ProfileType;
+import dev.mpdiag.engine.Summary;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+
+/** Writes one profile of a summary in Brendan Gregg's folded format: "root;...;leaf weight" per line. */
+public final class CollapsedWriter {
+    // flamegraph.pl and friends show this for a frame they cannot name; a stack JFR could not read has none.
+    private static final String NO_STACK = "[unknown]";
+    private static final int BUFFER_CHARS = 1 << 16;
+
+    private CollapsedWriter() {
+    }
+
+    /** Writes one line per stack with non-zero weight, in stack id order; out is flushed, not closed. */
+    public static void write(Summary s, ProfileType type, Writer out) throws IOException {
+        Profile p = s.profileOrNull(type);
+        if (p == null) {
+            return;
+        }
+        Writer w = out instanceof BufferedWriter ? out : new BufferedWriter(out, BUFFER_CHARS);
+        // Labels are resolved once per frame, not once per line that mentions it.
+        String[] labels = new String[s.frames.size()];
+        int bound = UsedFrames.stackBound(s, p);
+        for (int stack = 0; stack < bound; stack++) {
+            long weight = p.weight(stack);
+            if (weight == 0) {
+                continue;
+            }
+            int[] frames = s.stacks.frames(stack);
+            if (frames.length == 0) {
+                w.write(NO_STACK);
+            }
+            for (int i = frames.length - 1; i >= 0; i--) {
+                int f = frames[i];
+                if (labels[f] == null) {
+                    labels[f] = frameLabel(s.frames, f);
+                }
+                w.write(labels[f]);
+                if (i > 0) {
+                    w.write(';');
+                }
+            }
+            w.write(' ');
+            w.write(Long.toString(weight));
+            w.write('\n');
+        }
+        w.flush();
+    }
+
+    /** The frame's name, with ';' and line breaks made '_' since they would split the line or the stack. */
+    public static String frameLabel(FrameTable t, int id) {
+        String name = t.name(id);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == ';' || c == '\n' || c == '\r') {
+                return name.replace(';', '_').replace('\n', '_').replace('\r', '_');
+            }
+        }
+        return name;
+    }
+}

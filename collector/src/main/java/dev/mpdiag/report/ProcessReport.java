@@ -1,0 +1,57 @@
+package dev.mpdiag.report;
+
+import dev.mpdiag.engine.jmc.JmcFinding;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything `mpdiag analyze` says about one process (or the merge of all): the shape of the JSON report
+ * (docs/report-json.md) and what the text and HTML reports render.
+ */
+public record ProcessReport(
+        String id,
+        String label,
+        List<String> sources,
+        Jvm jvm,
+        long startMillis,
+        long endMillis,
+        int chunks,
+        Map<String, Long> events,
+        Map<String, ProfileTotals> profiles,
+        Map<String, List<TopFrames.Row>> hotMethods,
+        List<TopFrames.Row> allocationClasses,
+        List<TopFrames.Row> allocationSites,
+        List<LockRows.Row> locks,
+        Gc gc,
+        ContextSwitches contextSwitches,
+        Map<String, SeriesStats> series,
+        List<JmcFinding> jmcFindings,
+        String jmcError) {
+
+    /** JVM identity. */
+    public record Jvm(long pid, String name, String version, String jvmArguments, String javaArguments,
+            long startMillis) {
+    }
+
+    /** Total weight and event count of one profile type. */
+    public record ProfileTotals(String unit, long totalWeight, long events) {
+    }
+
+    /** GC figures; pauseShare is total pause over the recorded wall time. */
+    public record Gc(long collections, long totalPauseNanos, long maxPauseNanos, double pauseShare,
+            Map<String, long[]> byCollector, double heapAfterGcFirst, double heapAfterGcLast, double heapAfterGcMax) {
+    }
+
+    /**
+     * Context switches: per process from mpagent's ProcessResources event when present (rates over the
+     * recording), and the machine-wide rate JFR itself records.
+     */
+    public record ContextSwitches(double voluntaryPerSecond, double involuntaryPerSecond, boolean perProcess,
+            double machineWidePerSecond) {
+    }
+
+    /** A series boiled down: unit, points, first, last, min, max, mean. */
+    public record SeriesStats(String unit, int points, double first, double last, double min, double max,
+            double mean) {
+    }
+}

