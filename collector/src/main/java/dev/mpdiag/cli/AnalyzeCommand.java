@@ -73,8 +73,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
             reports.add(ReportBuilder.build(p, findings, jmcError));
         }
-        ProcessReport merged = ReportBuilder.build("all", "all processes", mergedSources(result), result.merged(),
-                null, null);
+        ProcessReport merged = ReportBuilder.buildMerged(result.merged(), reports, mergedSources(result));
         new TextReport(System.out).print(reports, merged, result.warnings());
         if (json != null) {
             JsonReport.write(json, reports, merged, result.warnings());

@@ -2,6 +2,7 @@ package dev.mpdiag.cli;
 
 import dev.mpdiag.engine.ProfileType;
 import dev.mpdiag.engine.RecordingAnalyzer;
+import dev.mpdiag.engine.Scope;
 import dev.mpdiag.report.DiffTable;
 import dev.mpdiag.report.FlameTree;
 import dev.mpdiag.report.HtmlReport;
@@ -51,8 +52,8 @@ final class DiffCommand implements Callable<Integer> {
             throw new Main.UsageException("--limit must be positive");
         }
         OutputFiles.checkWritable(html);
-        RecordingAnalyzer.Result before = Inputs.analyze(base, quiet);
-        RecordingAnalyzer.Result after = Inputs.analyze(against, quiet);
+        RecordingAnalyzer.Result before = Inputs.analyze(base, quiet, Scope.only(t));
+        RecordingAnalyzer.Result after = Inputs.analyze(against, quiet, Scope.only(t));
         Inputs.printWarnings(before);
         Inputs.printWarnings(after);
         var b = before.merged().profileOrNull(t);

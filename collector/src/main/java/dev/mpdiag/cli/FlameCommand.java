@@ -2,6 +2,7 @@ package dev.mpdiag.cli;
 
 import dev.mpdiag.engine.ProfileType;
 import dev.mpdiag.engine.RecordingAnalyzer;
+import dev.mpdiag.engine.Scope;
 import dev.mpdiag.engine.Summary;
 import dev.mpdiag.export.CollapsedWriter;
 import dev.mpdiag.export.PprofWriter;
@@ -63,7 +64,7 @@ final class FlameCommand implements Callable<Integer> {
         if (!stdout) {
             OutputFiles.checkWritable(output);
         }
-        RecordingAnalyzer.Result r = Inputs.analyze(files, quiet);
+        RecordingAnalyzer.Result r = Inputs.analyze(files, quiet, Scope.only(t));
         Inputs.printWarnings(r);
         Summary s = r.merged();
         if (s.profileOrNull(t) == null) {

@@ -3,6 +3,7 @@ package dev.mpdiag.cli;
 import dev.mpdiag.engine.InputException;
 import dev.mpdiag.engine.Progress;
 import dev.mpdiag.engine.RecordingAnalyzer;
+import dev.mpdiag.engine.Scope;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,10 @@ final class Inputs {
     }
 
     static RecordingAnalyzer.Result analyze(List<Path> files, boolean quiet) throws IOException {
+        return analyze(files, quiet, Scope.ALL);
+    }
+
+    static RecordingAnalyzer.Result analyze(List<Path> files, boolean quiet, Scope scope) throws IOException {
         for (Path f : files) {
             if (!Files.exists(f)) {
                 throw new InputException(f.toString(), "no such file");
@@ -27,7 +32,7 @@ final class Inputs {
         }
         ProgressBar bar = ProgressBar.forTerminal(quiet);
         try {
-            return new RecordingAnalyzer().analyzeFiles(files, bar);
+            return new RecordingAnalyzer(scope).analyzeFiles(files, bar);
         } finally {
             bar.finish();
         }

@@ -61,9 +61,18 @@ public final class ChunkSummarizer {
 
     /** Summarizes one complete chunk. */
     public static Summary summarize(ByteBuffer chunk) throws JfrFormatException {
+        return summarize(chunk, Scope.ALL);
+    }
+
+    /** Summarizes the parts of one complete chunk that the scope asks for. */
+    public static Summary summarize(ByteBuffer chunk, Scope scope) throws JfrFormatException {
         ChunkSummarizer s = new ChunkSummarizer(chunk);
-        s.registerSamples();
-        new PeriodicEvents(s.parser, s.summary, s.names).register();
+        s.registerSamples(scope);
+        if (scope.periodic()) {
+            new PeriodicEvents(s.parser, s.summary).register();
+        } else {
+            new PeriodicEvents(s.parser, s.summary).registerIdentity();
+        }
         s.parser.run();
         s.finish();
         return s.summary;
@@ -73,17 +82,29 @@ public final class ChunkSummarizer {
         return Math.floorDiv(header.ticksToNanos(ticks), 1_000_000_000L);
     }
 
-    private void registerSamples() {
-        sampled("jdk.ExecutionSample", executionSamples, cpuPerSecond);
-        sampled("jdk.CPUTimeSample", cpuTimeSamples, null);
-        sampled("jdk.NativeMethodSample", nativeSamples, null);
-        wall("profiler.WallClockSample");
-        allocation("jdk.ObjectAllocationSample", "weight", allocSamples, allocPerSecond);
-        allocation("jdk.ObjectAllocationInNewTLAB", "tlabSize", allocTlab, tlabPerSecond);
-        allocation("jdk.ObjectAllocationOutsideTLAB", "allocationSize", allocTlab, tlabPerSecond);
-        blocking("jdk.JavaMonitorEnter", "monitorClass", monitorEnter, LockStats.Kind.MONITOR);
-        blocking("jdk.ThreadPark", "parkedClass", park, LockStats.Kind.PARK);
-        blocking("jdk.JavaMonitorWait", "monitorClass", monitorWait, LockStats.Kind.WAIT);
+    private void registerSamples(Scope scope) {
+        if (scope.has(ProfileType.CPU)) {
+            sampled("jdk.ExecutionSample", executionSamples, cpuPerSecond);
+            sampled("jdk.CPUTimeSample", cpuTimeSamples, null);
+        }
+        if (scope.has(ProfileType.NATIVE)) {
+            sampled("jdk.NativeMethodSample", nativeSamples, null);
+        }
+        if (scope.has(ProfileType.WALL)) {
+            wall("profiler.WallClockSample");
+        }
+        if (scope.has(ProfileType.ALLOC)) {
+            allocation("jdk.ObjectAllocationSample", "weight", allocSamples, allocPerSecond);
+            allocation("jdk.ObjectAllocationInNewTLAB", "tlabSize", allocTlab, tlabPerSecond);
+            allocation("jdk.ObjectAllocationOutsideTLAB", "allocationSize", allocTlab, tlabPerSecond);
+        }
+        if (scope.has(ProfileType.LOCK)) {
+            blocking("jdk.JavaMonitorEnter", "monitorClass", monitorEnter, LockStats.Kind.MONITOR);
+            blocking("jdk.ThreadPark", "parkedClass", park, LockStats.Kind.PARK);
+        }
+        if (scope.has(ProfileType.WAIT)) {
+            blocking("jdk.JavaMonitorWait", "monitorClass", monitorWait, LockStats.Kind.WAIT);
+        }
     }
 
     private void sampled(String type, LongLongMap acc, LongLongMap perSecond) {

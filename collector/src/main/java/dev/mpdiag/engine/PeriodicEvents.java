@@ -16,14 +16,12 @@ final class PeriodicEvents {
 
     private final ChunkParser parser;
     private final Summary summary;
-    private final FrameNames names;
     private final ChunkHeader header;
     private final ConstantPools pools;
 
-    PeriodicEvents(ChunkParser parser, Summary summary, FrameNames names) {
+    PeriodicEvents(ChunkParser parser, Summary summary) {
         this.parser = parser;
         this.summary = summary;
-        this.names = names;
         this.header = parser.header();
         this.pools = parser.pools();
     }
@@ -38,6 +36,11 @@ final class PeriodicEvents {
         heap();
         garbageCollection();
         processResources();
+        jvmInformation();
+    }
+
+    /** Only who the process is: enough to group chunks by process when no series are wanted. */
+    void registerIdentity() {
         jvmInformation();
     }
 

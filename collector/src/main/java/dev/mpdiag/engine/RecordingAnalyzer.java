@@ -36,14 +36,23 @@ public final class RecordingAnalyzer {
         }
     }
 
+    /** Chunks up to this size are parsed from a heap copy (JDK chunks rotate at 12 MB by default). */
+    private static final int HEAP_COPY_LIMIT = 64 << 20;
+
     private final int threads;
+    private final Scope scope;
 
     public RecordingAnalyzer() {
-        this(Runtime.getRuntime().availableProcessors());
+        this(Runtime.getRuntime().availableProcessors(), Scope.ALL);
     }
 
-    public RecordingAnalyzer(int threads) {
+    public RecordingAnalyzer(Scope scope) {
+        this(Runtime.getRuntime().availableProcessors(), scope);
+    }
+
+    public RecordingAnalyzer(int threads, Scope scope) {
         this.threads = Math.max(1, threads);
+        this.scope = scope;
     }
 
     public Result analyzeFiles(List<Path> files, Progress progress) throws IOException {
@@ -121,7 +130,7 @@ public final class RecordingAnalyzer {
                     ByteBuffer chunk = chunks.get(c);
                     done.submit(() -> {
                         try {
-                            return new Object[] {input, chunkNo, chunk.limit(), ChunkSummarizer.summarize(chunk)};
+                            return new Object[] {input, chunkNo, chunk.limit(), ChunkSummarizer.summarize(onHeap(chunk), scope)};
                         } catch (JfrFormatException | RuntimeException e) {
                             return new Object[] {input, chunkNo, chunk.limit(), e};
                         }
@@ -162,6 +171,19 @@ public final class RecordingAnalyzer {
             }
         }
         return perInput;
+    }
+
+    /**
+     * A mapped chunk copied to the heap when it is small enough: array reads are much faster than a mapped
+     * buffer's until the JIT has warmed up, and only one chunk per thread is held at a time.
+     */
+    private static ByteBuffer onHeap(ByteBuffer chunk) {
+        if (!chunk.isDirect() || chunk.limit() > HEAP_COPY_LIMIT) {
+            return chunk;
+        }
+        byte[] copy = new byte[chunk.limit()];
+        chunk.get(0, copy);
+        return ByteBuffer.wrap(copy);
     }
 
     private static String label(Summary s, String name) {

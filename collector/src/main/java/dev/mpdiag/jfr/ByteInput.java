@@ -16,6 +16,10 @@ public final class ByteInput {
     private static final int STRING_LATIN1 = 5;
 
     private final ByteBuffer buf;
+    // The backing array of a heap buffer: plain array reads stay fast before the JIT warms up, while a
+    // mapped buffer's reads go through scoped memory access (measured: a third of a short run's CPU).
+    private final byte[] arr;
+    private final int arrOffset;
     private final int limit;
     private int pos;
     private byte[] scratch = new byte[256];
@@ -30,6 +34,8 @@ public final class ByteInput {
     public ByteInput(ByteBuffer buf) {
         this.buf = buf;
         this.limit = buf.limit();
+        this.arr = buf.hasArray() ? buf.array() : null;
+        this.arrOffset = buf.hasArray() ? buf.arrayOffset() : 0;
     }
 
     public int position() {
@@ -45,7 +51,10 @@ public final class ByteInput {
     }
 
     public byte readByte() {
-        return buf.get(pos++);
+        if (pos >= limit) {
+            throw new IndexOutOfBoundsException(pos);
+        }
+        return arr != null ? arr[arrOffset + pos++] : buf.get(pos++);
     }
 
     public int readFixedInt() {
@@ -73,6 +82,9 @@ public final class ByteInput {
     }
 
     public long readVarlong() {
+        if (arr != null && pos + 9 <= limit) {
+            return readVarlongArray();
+        }
         ByteBuffer b = buf;
         int p = pos;
         byte x = b.get(p++);
@@ -91,6 +103,44 @@ public final class ByteInput {
         }
         r |= (long) (b.get(p++) & 0xFF) << 56;
         pos = p;
+        return r;
+    }
+
+    /** Moves past a compressed integer without assembling it. */
+    public void skipVarlong() {
+        if (arr != null && pos + 9 <= limit) {
+            byte[] a = arr;
+            int q = arrOffset + pos;
+            // Bytes 1..8 carry a continuation bit; a ninth byte, if reached, is always the last.
+            int last = q + 8;
+            while (q < last && a[q] < 0) {
+                q++;
+            }
+            pos = q + 1 - arrOffset;
+        } else {
+            readVarlong();
+        }
+    }
+
+    private long readVarlongArray() {
+        byte[] a = arr;
+        int p = arrOffset + pos;
+        byte x = a[p++];
+        if (x >= 0) {
+            pos = p - arrOffset;
+            return x;
+        }
+        long r = x & 0x7F;
+        for (int shift = 7; shift < 56; shift += 7) {
+            x = a[p++];
+            r |= (long) (x & 0x7F) << shift;
+            if (x >= 0) {
+                pos = p - arrOffset;
+                return r;
+            }
+        }
+        r |= (long) (a[p++] & 0xFF) << 56;
+        pos = p - arrOffset;
         return r;
     }
 

@@ -14,6 +14,11 @@ public final class JfrType {
     final List<JfrField> fieldList = new ArrayList<>();
     JfrField[] fields;
     Kind kind;
+    /**
+     * For a struct made only of integers and pool references (jdk.types.StackFrame, say), how many varints
+     * it spans on the wire, so skipping it is a tight loop; -1 when it holds anything else.
+     */
+    int flatVarints = -2;
 
     JfrType(long id, String name, String superType) {
         this.id = id;
@@ -41,6 +46,30 @@ public final class JfrType {
             }
         }
         return -1;
+    }
+
+    int flatVarints() {
+        if (flatVarints != -2) {
+            return flatVarints;
+        }
+        flatVarints = -1; // guards against self-referencing types while computing
+        if (kind != Kind.STRUCT) {
+            return -1;
+        }
+        int n = 0;
+        for (JfrField f : fields) {
+            if (f.dimension > 0) {
+                return flatVarints = -1;
+            }
+            if (f.constantPool || f.type.kind == Kind.VARINT) {
+                n++;
+            } else if (f.type.kind == Kind.STRUCT && f.type.flatVarints() >= 0) {
+                n += f.type.flatVarints();
+            } else {
+                return flatVarints = -1;
+            }
+        }
+        return flatVarints = n;
     }
 
     void resolveKind() {

@@ -11,6 +11,13 @@ final class ValueSkipper {
             if (n < 0 || n > in.limit() - in.position()) {
                 throw new JfrFormatException("array length " + n + " out of range at offset " + in.position());
             }
+            int flat = f.constantPool ? 1 : f.type.flatVarints();
+            if (flat >= 0) {
+                for (long i = (long) n * flat; i > 0; i--) {
+                    in.skipVarlong();
+                }
+                return;
+            }
             for (int i = 0; i < n; i++) {
                 skipOne(in, f);
             }
@@ -21,7 +28,7 @@ final class ValueSkipper {
 
     private static void skipOne(ByteInput in, JfrField f) throws JfrFormatException {
         if (f.constantPool) {
-            in.readVarlong();
+            in.skipVarlong();
         } else {
             skipValue(in, f.type, 0);
         }
@@ -29,12 +36,19 @@ final class ValueSkipper {
 
     static void skipValue(ByteInput in, JfrType t, int depth) throws JfrFormatException {
         switch (t.kind) {
-            case VARINT -> in.readVarlong();
+            case VARINT -> in.skipVarlong();
             case BYTE -> in.readByte();
             case FLOAT -> in.position(in.position() + 4);
             case DOUBLE -> in.position(in.position() + 8);
             case STRING -> in.skipString();
             case STRUCT -> {
+                int flat = t.flatVarints();
+                if (flat >= 0) {
+                    for (int i = 0; i < flat; i++) {
+                        in.skipVarlong();
+                    }
+                    return;
+                }
                 if (depth > 16) {
                     throw new JfrFormatException("struct nesting too deep in " + t.name);
                 }

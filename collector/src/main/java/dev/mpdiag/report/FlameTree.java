@@ -35,11 +35,22 @@ public final class FlameTree {
             this.kind = kind;
         }
 
+        /**
+         * The child for a frame. Java frames of one method are one node whatever the JIT did with them
+         * (interpreted, compiled, inlined differ between runs and would make diffs show compiler noise);
+         * synthetic class leaves stay apart from a method of the same name.
+         */
         Node child(int name, int kind) {
             if (children == null) {
                 children = new HashMap<>();
             }
-            return children.computeIfAbsent(((long) name << 8) | kind, k -> new Node(name, kind));
+            long key = ((long) name << 8) | (isJava(kind) ? 0 : kind);
+            return children.computeIfAbsent(key, k -> new Node(name, kind));
+        }
+
+        private static boolean isJava(int kind) {
+            return kind == FrameKind.INTERPRETED.ordinal() || kind == FrameKind.JIT.ordinal()
+                    || kind == FrameKind.INLINED.ordinal();
         }
     }
 

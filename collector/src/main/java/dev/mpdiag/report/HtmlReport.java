@@ -115,7 +115,7 @@ public final class HtmlReport {
                 data.append(k++ == 0 ? "" : ",").append('"').append(e.getKey()).append("\":").append(e.getValue());
             }
             data.append('}');
-            String label = ids.get(i).equals("all") ? "All " + reports.size() + " processes merged" : rs.get(i).label();
+            String label = rs.get(i).label();
             options.append("<option value=\"").append(ids.get(i)).append("\">").append(esc(label)).append("</option>");
             sections.append("<section class=\"mp-process\" data-process=\"").append(ids.get(i)).append("\" hidden>")
                     .append(tables(rs.get(i))).append("</section>\n");
@@ -140,7 +140,7 @@ public final class HtmlReport {
         ProcessReport.Jvm j = p.jvm();
         b.append("<h2>").append(esc(p.label())).append("</h2>");
         if (j != null && j.version() != null) {
-            b.append("<p class=\"mp-meta\">").append(esc(j.name())).append(' ').append(esc(j.version()))
+            b.append("<p class=\"mp-meta\">").append(esc(j.display()))
                     .append("<br>").append(esc(j.javaArguments())).append("</p>");
         }
         for (Map.Entry<String, List<TopFrames.Row>> e : p.hotMethods().entrySet()) {

@@ -31,6 +31,14 @@ public record ProcessReport(
     /** JVM identity. */
     public record Jvm(long pid, String name, String version, String jvmArguments, String javaArguments,
             long startMillis) {
+        /** "OpenJDK 64-Bit Server VM 17.0.15+6" rather than the JVM's long version banner. */
+        public String display() {
+            String v = version == null ? "" : version;
+            int open = v.indexOf('(');
+            int close = v.indexOf(')', open + 1);
+            String number = open >= 0 && close > open ? v.substring(open + 1, close) : v;
+            return (name == null ? "" : name + " ") + number;
+        }
     }
 
     /** Total weight and event count of one profile type. */

@@ -22,6 +22,44 @@ public final class ReportBuilder {
         return build(p.id(), p.label(), p.sources(), p.summary(), findings, jmcError);
     }
 
+    /**
+     * The report of several processes merged. Profiles, locks, GC counts and per-second sums add up across
+     * processes; gauges (heap after GC, cumulative context-switch counters) do not, so those figures are
+     * the sums of the per-process figures and gauge series are left out.
+     */
+    public static ProcessReport buildMerged(Summary merged, List<ProcessReport> processes, List<String> sources) {
+        ProcessReport r = build("all", "All " + processes.size() + " processes merged", sources, merged, null, null);
+        Map<String, ProcessReport.SeriesStats> sums = new LinkedHashMap<>();
+        for (Map.Entry<String, ProcessReport.SeriesStats> e : r.series().entrySet()) {
+            Series ser = merged.seriesOrNull(e.getKey());
+            if (ser != null && ser.kind == Series.Kind.SUM) {
+                sums.put(e.getKey(), e.getValue());
+            }
+        }
+        double first = 0;
+        double last = 0;
+        double max = 0;
+        double vol = 0;
+        double invol = 0;
+        boolean perProcess = !processes.isEmpty();
+        for (ProcessReport p : processes) {
+            first += p.gc().heapAfterGcFirst();
+            last += p.gc().heapAfterGcLast();
+            max += p.gc().heapAfterGcMax();
+            perProcess &= p.contextSwitches().perProcess();
+            vol += p.contextSwitches().voluntaryPerSecond();
+            invol += p.contextSwitches().involuntaryPerSecond();
+        }
+        ProcessReport.Gc g = r.gc();
+        ProcessReport.Gc gc = new ProcessReport.Gc(g.collections(), g.totalPauseNanos(), g.maxPauseNanos(),
+                g.pauseShare() / Math.max(1, processes.size()), g.byCollector(), first, last, max);
+        ProcessReport.ContextSwitches cs = new ProcessReport.ContextSwitches(perProcess ? vol : Double.NaN,
+                perProcess ? invol : Double.NaN, perProcess, r.contextSwitches().machineWidePerSecond());
+        return new ProcessReport(r.id(), r.label(), r.sources(), r.jvm(), r.startMillis(), r.endMillis(), r.chunks(),
+                r.events(), r.profiles(), r.hotMethods(), r.allocationClasses(), r.allocationSites(), r.locks(), gc, cs,
+                sums, null, null);
+    }
+
     public static ProcessReport build(String id, String label, List<String> sources, Summary s,
             List<JmcFinding> findings, String jmcError) {
         Map<String, ProcessReport.ProfileTotals> totals = new LinkedHashMap<>();

@@ -25,7 +25,7 @@ public final class TextReport {
             section(p, "Process " + p.label());
         }
         if (processes.size() > 1 && merged != null) {
-            section(merged, "All " + processes.size() + " processes merged");
+            section(merged, merged.label());
         }
     }
 
@@ -33,7 +33,7 @@ public final class TextReport {
         out.println();
         out.println("=== " + title + " ===");
         if (p.jvm() != null && p.jvm().version() != null) {
-            out.println("JVM: " + oneLine(p.jvm().name()) + " " + oneLine(p.jvm().version()));
+            out.println("JVM: " + oneLine(p.jvm().display()));
         }
         if (p.startMillis() > 0) {
             out.printf(Locale.ROOT, "Recorded: %s .. %s (%.1f s, %d chunk%s)%n", Instant.ofEpochMilli(p.startMillis()),
@@ -82,12 +82,14 @@ public final class TextReport {
                     Units.nanos(c.getValue()[1]));
         }
         if (!Double.isNaN(gc.heapAfterGcLast())) {
-            out.printf(Locale.ROOT, "  heap after GC: first %s, last %s, max %s%n", Units.bytes(gc.heapAfterGcFirst()),
+            out.printf(Locale.ROOT, "  heap after GC%s: first %s, last %s, max %s%n",
+                    p.id().equals("all") ? " (sum over processes)" : "", Units.bytes(gc.heapAfterGcFirst()),
                     Units.bytes(gc.heapAfterGcLast()), Units.bytes(gc.heapAfterGcMax()));
         }
         ProcessReport.ContextSwitches cs = p.contextSwitches();
         if (cs.perProcess()) {
-            out.printf(Locale.ROOT, "Context switches (this process): %s voluntary, %s involuntary; machine-wide %s%n",
+            out.printf(Locale.ROOT, "Context switches (%s): %s voluntary, %s involuntary; machine-wide %s%n",
+                    p.id().equals("all") ? "sum over processes" : "this process",
                     Units.rate(cs.voluntaryPerSecond()), Units.rate(cs.involuntaryPerSecond()),
                     Units.rate(cs.machineWidePerSecond()));
         } else {

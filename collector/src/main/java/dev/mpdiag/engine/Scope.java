@@ -1,0 +1,21 @@
+package dev.mpdiag.engine;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Which parts of a summary to compute. Events outside the scope are skipped by their size prefix without
+ * being decoded, so `mpdiag flame --type cpu` does not pay for the allocation and lock events of a dense file.
+ */
+public record Scope(Set<ProfileType> types, boolean periodic) {
+    public static final Scope ALL = new Scope(EnumSet.allOf(ProfileType.class), true);
+
+    /** One profile type and nothing else. */
+    public static Scope only(ProfileType type) {
+        return new Scope(EnumSet.of(type), false);
+    }
+
+    public boolean has(ProfileType t) {
+        return types.contains(t);
+    }
+}
