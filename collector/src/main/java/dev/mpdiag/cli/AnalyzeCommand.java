@@ -39,8 +39,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     Path json;
 
     @Option(names = "--fail-on", paramLabel = "LIST", split = ",",
-            description = {"Exit 1 when any of these is reached: a JMC severity (info, warning) or a JMC rule id,",
-                    "optionally with a severity (GcFreedRatio:info). Example: --fail-on warning,LockContention:info"})
+            description = "Exit 1 when any of these is reached: a JMC severity (info, warning) or a JMC rule id, "
+                    + "optionally with a severity (JavaBlocking:info). Example: --fail-on warning,SystemGc:info")
     List<String> failOn = new ArrayList<>();
 
     @Option(names = "--jmc", paramLabel = "MODE", defaultValue = "auto",
@@ -52,7 +52,10 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FailOn gate = FailOn.parse(failOn);
+        FailOn gate = FailOn.parse(failOn, JmcRuleRunner.ruleIds());
+        if (!gate.isEmpty() && jmc == JmcMode.off) {
+            throw new Main.UsageException("--fail-on needs JMC's rules; it cannot be combined with --jmc=off");
+        }
         OutputFiles.checkWritable(html, json);
         RecordingAnalyzer.Result result = Inputs.analyze(files, quiet);
         Inputs.printWarnings(result);

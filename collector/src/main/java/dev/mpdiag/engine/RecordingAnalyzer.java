@@ -43,11 +43,16 @@ public final class RecordingAnalyzer {
     private final Scope scope;
 
     public RecordingAnalyzer() {
-        this(Runtime.getRuntime().availableProcessors(), Scope.ALL);
+        this(defaultThreads(), Scope.ALL);
     }
 
     public RecordingAnalyzer(Scope scope) {
-        this(Runtime.getRuntime().availableProcessors(), scope);
+        this(defaultThreads(), scope);
+    }
+
+    /** All cores, unless the system property mpdiag.threads says otherwise. */
+    static int defaultThreads() {
+        return Integer.getInteger("mpdiag.threads", Runtime.getRuntime().availableProcessors());
     }
 
     public RecordingAnalyzer(int threads, Scope scope) {

