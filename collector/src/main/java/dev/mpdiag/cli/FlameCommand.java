@@ -10,9 +10,7 @@ import dev.mpdiag.export.SpeedscopeWriter;
 import dev.mpdiag.report.FlameTree;
 import dev.mpdiag.report.HtmlReport;
 import java.io.BufferedOutputStream;
-import java.io.BufferedWriter;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,11 +71,7 @@ final class FlameCommand implements Callable<Integer> {
         try (OutputStream raw = stdout ? System.out : Files.newOutputStream(output);
              OutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
             switch (format) {
-                case collapsed -> {
-                    BufferedWriter w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-                    CollapsedWriter.write(s, t, w);
-                    w.flush();
-                }
+                case collapsed -> CollapsedWriter.write(s, t, out);
                 case speedscope -> SpeedscopeWriter.write(s, t, title(), out);
                 case pprof -> PprofWriter.write(s, t, out);
                 case html -> out.write(HtmlReport.flamePage(title() + " (" + t.id() + ")", FlameTree.of(s, t), minShare)

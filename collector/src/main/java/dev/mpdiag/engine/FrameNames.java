@@ -56,7 +56,22 @@ final class FrameNames {
         return s;
     }
 
+    // Frame type keys are a handful of small numbers; an array spares boxing a key per frame resolved.
+    private final FrameKind[] smallKinds = new FrameKind[64];
+
     FrameKind frameKind(long key) {
+        if (key >= 0 && key < smallKinds.length) {
+            FrameKind k = smallKinds[(int) key];
+            if (k == null) {
+                k = lookupKind(key);
+                smallKinds[(int) key] = k;
+            }
+            return k;
+        }
+        return lookupKind(key);
+    }
+
+    private FrameKind lookupKind(long key) {
         FrameKind k = frameKinds.get(key);
         if (k == null) {
             Object v = pools.value(frameTypeType, key);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -110,11 +111,15 @@ public final class RecordingAnalyzer {
         return new Result(new ArrayList<>(byProcess.values()), merged, warnings);
     }
 
+    /** What one chunk task produced: a summary, or the reason the chunk was skipped. */
+    private record ChunkResult(int seq, int input, int chunkNo, int bytes, Summary summary, Exception error) {
+    }
+
     private Summary[] summarizeAll(List<Input> inputs, List<ChunkSplitter.Split> splits, long totalBytes,
             Progress progress, List<String> warnings) throws IOException {
         Summary[] perInput = new Summary[inputs.size()];
         int[] good = new int[inputs.size()];
-        List<String> firstError = new ArrayList<>();
+        String[] firstError = new String[inputs.size()];
         for (int i = 0; i < perInput.length; i++) {
             perInput[i] = new Summary();
         }
@@ -125,38 +130,48 @@ public final class RecordingAnalyzer {
             return t;
         });
         try {
-            ExecutorCompletionService<Object[]> done = new ExecutorCompletionService<>(pool);
+            ExecutorCompletionService<ChunkResult> done = new ExecutorCompletionService<>(pool);
             int tasks = 0;
             for (int i = 0; i < splits.size(); i++) {
                 List<ByteBuffer> chunks = splits.get(i).chunks();
                 for (int c = 0; c < chunks.size(); c++) {
+                    int seq = tasks++;
                     int input = i;
                     int chunkNo = c;
                     ByteBuffer chunk = chunks.get(c);
                     done.submit(() -> {
                         try {
-                            return new Object[] {input, chunkNo, chunk.limit(), ChunkSummarizer.summarize(onHeap(chunk), scope)};
+                            return new ChunkResult(seq, input, chunkNo, chunk.limit(),
+                                    ChunkSummarizer.summarize(onHeap(chunk), scope), null);
                         } catch (JfrFormatException | RuntimeException e) {
-                            return new Object[] {input, chunkNo, chunk.limit(), e};
+                            return new ChunkResult(seq, input, chunkNo, chunk.limit(), null, e);
                         }
                     });
-                    tasks++;
                 }
             }
+            // Chunks finish in any order but are merged in file order, so frame and stack ids, and with
+            // them every output's order, are the same from run to run.
+            TreeMap<Integer, ChunkResult> pending = new TreeMap<>();
+            int next = 0;
             long bytesDone = 0;
             for (int t = 0; t < tasks; t++) {
-                Object[] r = done.take().get();
-                int input = (Integer) r[0];
-                bytesDone += (Integer) r[2];
-                if (r[3] instanceof Summary s) {
-                    perInput[input].merge(s);
-                    good[input]++;
-                } else {
-                    Throwable e = (Throwable) r[3];
-                    String why = e instanceof JfrFormatException ? e.getMessage() : "unreadable (" + e + ")";
-                    warnings.add(inputs.get(input).name + ": skipped chunk " + ((Integer) r[1] + 1) + ": " + why);
-                    if (firstError.size() <= input) {
-                        firstError.add(why);
+                ChunkResult r = done.take().get();
+                bytesDone += r.bytes();
+                pending.put(r.seq(), r);
+                while (!pending.isEmpty() && pending.firstKey() == next) {
+                    ChunkResult inOrder = pending.pollFirstEntry().getValue();
+                    next++;
+                    int input = inOrder.input();
+                    if (inOrder.summary() != null) {
+                        perInput[input].merge(inOrder.summary());
+                        good[input]++;
+                    } else {
+                        Exception e = inOrder.error();
+                        String why = e instanceof JfrFormatException ? e.getMessage() : "unreadable (" + e + ")";
+                        warnings.add(inputs.get(input).name + ": skipped chunk " + (inOrder.chunkNo() + 1) + ": " + why);
+                        if (firstError[input] == null) {
+                            firstError[input] = why;
+                        }
                     }
                 }
                 progress.update(bytesDone, totalBytes, "chunks " + (t + 1) + "/" + tasks);
@@ -172,7 +187,7 @@ public final class RecordingAnalyzer {
         for (int i = 0; i < perInput.length; i++) {
             if (good[i] == 0) {
                 throw new InputException(inputs.get(i).name, "no readable chunk"
-                        + (firstError.isEmpty() ? "" : ": " + firstError.get(0)));
+                        + (firstError[i] == null ? "" : ": " + firstError[i]));
             }
         }
         return perInput;

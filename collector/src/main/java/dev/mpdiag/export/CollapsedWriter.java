@@ -6,7 +6,9 @@ import dev.mpdiag.engine.ProfileType;
 import dev.mpdiag.engine.Summary;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 
 /** Writes one profile of a summary in Brendan Gregg's folded format: "root;...;leaf weight" per line. */
 public final class CollapsedWriter {
@@ -51,6 +53,67 @@ public final class CollapsedWriter {
             w.write('\n');
         }
         w.flush();
+    }
+
+    /**
+     * The same lines as UTF-8 bytes straight into a stream: labels are encoded once per frame and lines
+     * assembled in one reused byte buffer, which skips a Writer's per-call encoding (the CLI's path).
+     */
+    public static void write(Summary s, ProfileType type, OutputStream out) throws IOException {
+        Profile p = s.profileOrNull(type);
+        if (p == null) {
+            out.flush();
+            return;
+        }
+        byte[][] labels = new byte[s.frames.size()][];
+        byte[] buf = new byte[1 << 16];
+        int n = 0;
+        int bound = UsedFrames.stackBound(s, p);
+        byte[] noStack = NO_STACK.getBytes(StandardCharsets.UTF_8);
+        for (int stack = 0; stack < bound; stack++) {
+            long weight = p.weight(stack);
+            if (weight == 0) {
+                continue;
+            }
+            int[] frames = s.stacks.frames(stack);
+            if (frames.length == 0) {
+                n = put(out, buf, n, noStack);
+            }
+            for (int i = frames.length - 1; i >= 0; i--) {
+                int f = frames[i];
+                byte[] label = labels[f];
+                if (label == null) {
+                    label = frameLabel(s.frames, f).getBytes(StandardCharsets.UTF_8);
+                    labels[f] = label;
+                }
+                n = put(out, buf, n, label);
+                if (i > 0) {
+                    n = put(out, buf, n, SEMICOLON);
+                }
+            }
+            n = put(out, buf, n, SPACE);
+            n = put(out, buf, n, Long.toString(weight).getBytes(StandardCharsets.US_ASCII));
+            n = put(out, buf, n, NEWLINE);
+        }
+        out.write(buf, 0, n);
+        out.flush();
+    }
+
+    private static final byte[] SEMICOLON = {';'};
+    private static final byte[] SPACE = {' '};
+    private static final byte[] NEWLINE = {'\n'};
+
+    private static int put(OutputStream out, byte[] buf, int n, byte[] bytes) throws IOException {
+        if (n + bytes.length > buf.length) {
+            out.write(buf, 0, n);
+            n = 0;
+            if (bytes.length > buf.length) {
+                out.write(bytes);
+                return 0;
+            }
+        }
+        System.arraycopy(bytes, 0, buf, n, bytes.length);
+        return n + bytes.length;
     }
 
     /** The frame's name, with ';' and line breaks made '_' since they would split the line or the stack. */

@@ -122,6 +122,34 @@ public final class ByteInput {
         }
     }
 
+    /**
+     * Moves past n compressed integers in one pass over the bytes: a varint ends at a byte without the
+     * continuation bit, or at its ninth byte. Skipping a stack trace pool is mostly this.
+     */
+    public void skipVarlongs(long n) {
+        if (arr == null) {
+            for (long i = 0; i < n; i++) {
+                readVarlong();
+            }
+            return;
+        }
+        byte[] a = arr;
+        int q = arrOffset + pos;
+        int end = arrOffset + limit;
+        int len = 0;
+        long left = n;
+        while (left > 0) {
+            if (q >= end) {
+                throw new IndexOutOfBoundsException(q - arrOffset);
+            }
+            if (a[q++] >= 0 || ++len == 9) {
+                left--;
+                len = 0;
+            }
+        }
+        pos = q - arrOffset;
+    }
+
     private long readVarlongArray() {
         byte[] a = arr;
         int p = arrOffset + pos;

@@ -13,9 +13,7 @@ final class ValueSkipper {
             }
             int flat = f.constantPool ? 1 : f.type.flatVarints();
             if (flat >= 0) {
-                for (long i = (long) n * flat; i > 0; i--) {
-                    in.skipVarlong();
-                }
+                in.skipVarlongs((long) n * flat);
                 return;
             }
             for (int i = 0; i < n; i++) {
@@ -44,9 +42,7 @@ final class ValueSkipper {
             case STRUCT -> {
                 int flat = t.flatVarints();
                 if (flat >= 0) {
-                    for (int i = 0; i < flat; i++) {
-                        in.skipVarlong();
-                    }
+                    in.skipVarlongs(flat);
                     return;
                 }
                 if (depth > 16) {
