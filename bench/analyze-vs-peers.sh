@@ -230,7 +230,9 @@ for mb in $SIZES; do
     mpdiag_state=on
     mpdiag_out=$OUT/dense-${mb}mb.mpdiag.collapsed
     rm -f "$mpdiag_out"
-    mpdiag_cmd=(java "-Xmx${mpdiag_xmx}m" -jar "$MPDIAG_JAR" flame "$file" --type cpu --format collapsed -o "$mpdiag_out")
+    # mpdiag as users run it (bin/mpdiag, which picks the JIT setting), and the bare jar with the JVM's defaults
+    mpdiag_cmd=(env "MPDIAG_JAVA_OPTS=-Xmx${mpdiag_xmx}m" "$REPO/bin/mpdiag" flame "$file" --type cpu --format collapsed -o "$mpdiag_out")
+    mpdiag_jar_cmd=(java "-Xmx${mpdiag_xmx}m" -jar "$MPDIAG_JAR" flame "$file" --type cpu --format collapsed -o "$mpdiag_out")
     if [ ! -f "$MPDIAG_JAR" ]; then
         mpdiag_state="skipped: $MPDIAG_JAR not built (mvn -q -pl collector -am package -DskipTests)"
     elif log "checking that mpdiag.jar runs 'flame' (untimed)" &&
@@ -260,6 +262,7 @@ for mb in $SIZES; do
         timed cat cat "$file" || true
         if [ "$mpdiag_state" = on ]; then
             timed mpdiag "${mpdiag_cmd[@]}" || true
+            timed mpdiag-jar "${mpdiag_jar_cmd[@]}" || true
         fi
         converter_cmd "$conv_xmx" "$file" "$conv_out"
         timed converter "${CMD[@]}" || true
@@ -272,11 +275,12 @@ for mb in $SIZES; do
     echo "== $(basename "$file"): $size MB, $chunks chunks, $events events," \
         "jdk.ExecutionSample $exec_samples, jdk.NativeMethodSample ${native_samples:-0} =="
     printf "%-10s %8s %8s %8s %9s %5s  %s\n" tool wall_s cpu_s rss_MB MB/s runs -Xmx
-    for tool in cat mpdiag converter jmc; do
+    for tool in cat mpdiag mpdiag-jar converter jmc; do
         n=$(runs "$tool")
         case $tool in
             cat) xmx="(page cache warm, for scale)" ;;
-            mpdiag) xmx="${mpdiag_xmx}m"; [ "$mpdiag_state" = on ] || xmx="$mpdiag_state" ;;
+            mpdiag) xmx="${mpdiag_xmx}m (bin/mpdiag)"; [ "$mpdiag_state" = on ] || xmx="$mpdiag_state" ;;
+            mpdiag-jar) xmx="${mpdiag_xmx}m (java -jar, default JIT)"; [ "$mpdiag_state" = on ] || xmx="$mpdiag_state" ;;
             converter) xmx="${conv_xmx}m" ;;
             jmc) xmx="${jmc_xmx}m" ;;
         esac
@@ -291,13 +295,14 @@ for mb in $SIZES; do
             'BEGIN {mbs = w > 0 ? sprintf("%.1f", s / w) : sprintf(">%.0f", s / 0.01)  # time(1) counts in 10 ms
                     printf "%-10s %8.2f %8.2f %8.0f %9s %5d  %s\n", t, w, c, r / 1024, mbs, n, x}'
     done
-    for tool in cat mpdiag converter jmc; do
+    for tool in cat mpdiag mpdiag-jar converter jmc; do
         [ "$(runs "$tool")" -eq 0 ] || echo "  $tool wall per run: $(awk -v t="$tool" '$1 == t {printf "%s ", $2}' "$RESULTS")"
     done
     mp_wall=$(median 2 mpdiag)
     conv_wall=$(median 2 converter)
     jmc_wall=$(median 2 jmc)
     echo "wall(converter)/wall(mpdiag) = $(ratio "$conv_wall" "$mp_wall") (median of per-round ratios $(paired_ratio converter mpdiag))" \
+        "  wall(converter)/wall(mpdiag-jar) = $(ratio "$conv_wall" "$(median 2 mpdiag-jar)") ($(paired_ratio converter mpdiag-jar))" \
         "  wall(jmc)/wall(mpdiag) = $(ratio "$jmc_wall" "$mp_wall") ($(paired_ratio jmc mpdiag))" \
         "  wall(jmc)/wall(converter) = $(ratio "$jmc_wall" "$conv_wall") ($(paired_ratio jmc converter))"
     if [ "$conv_min" != - ]; then

@@ -95,8 +95,8 @@ final class FrameNames {
 
     /**
      * JVM internal names to Java names: slashes to dots, array descriptors to brackets, and the
-     * per-process parts of hidden-class names dropped (Foo$$Lambda$14/0x0000...) so that the same
-     * lambda merges across processes.
+     * per-process parts of hidden-class names dropped (Foo$$Lambda$14/0x0000...,
+     * LambdaForm$MH+0x...) so that the same lambda merges across processes.
      */
     static String readable(String internal) {
         String s = internal;
@@ -119,11 +119,16 @@ final class FrameNames {
             };
             s = elem + "[]".repeat(dims);
         }
-        s = s.replace('/', '.');
-        int hidden = s.indexOf(".0x");
+        // Hidden classes carry their address: Foo/0x0000..., or LambdaForm$MH+0x00007f26ad00c000.2035070981
+        // as JFR writes some; all of it differs per process.
+        int hidden = s.indexOf("/0x");
+        if (hidden < 0) {
+            hidden = s.indexOf("+0x");
+        }
         if (hidden > 0) {
             s = s.substring(0, hidden);
         }
+        s = s.replace('/', '.');
         int lambda = s.indexOf("$$Lambda");
         if (lambda > 0) {
             s = s.substring(0, lambda + "$$Lambda".length());

@@ -195,16 +195,23 @@ public final class RecordingAnalyzer {
 
     /**
      * A mapped chunk copied to the heap when it is small enough: array reads are much faster than a mapped
-     * buffer's until the JIT has warmed up, and only one chunk per thread is held at a time.
+     * buffer's until the JIT has warmed up. Each parse thread reuses one buffer (a summary keeps no reference
+     * to the bytes), which spares allocating and zeroing a fresh multi-megabyte array per chunk.
      */
     private static ByteBuffer onHeap(ByteBuffer chunk) {
         if (!chunk.isDirect() || chunk.limit() > HEAP_COPY_LIMIT) {
             return chunk;
         }
-        byte[] copy = new byte[chunk.limit()];
-        chunk.get(0, copy);
-        return ByteBuffer.wrap(copy);
+        byte[] buf = CHUNK_BUFFER.get();
+        if (buf.length < chunk.limit()) {
+            buf = new byte[Math.max(chunk.limit(), Math.min(HEAP_COPY_LIMIT, buf.length * 2))];
+            CHUNK_BUFFER.set(buf);
+        }
+        chunk.get(0, buf, 0, chunk.limit());
+        return ByteBuffer.wrap(buf, 0, chunk.limit()).slice();
     }
+
+    private static final ThreadLocal<byte[]> CHUNK_BUFFER = ThreadLocal.withInitial(() -> new byte[0]);
 
     private static String label(Summary s, String name) {
         String file = Path.of(name).getFileName() == null ? name : Path.of(name).getFileName().toString();

@@ -10,6 +10,7 @@ import java.util.Map;
 /** The terminal report: one section per process, then the merge of all when there are several. */
 public final class TextReport {
     private static final int NAME_WIDTH = 80;
+    private static final int MIN_SAMPLES_SHOWN = 20;
 
     private final PrintStream out;
 
@@ -42,6 +43,9 @@ public final class TextReport {
         }
         for (Map.Entry<String, List<TopFrames.Row>> e : p.hotMethods().entrySet()) {
             ProcessReport.ProfileTotals t = p.profiles().get(e.getKey());
+            if (t.events() < MIN_SAMPLES_SHOWN && !e.getKey().equals("cpu")) {
+                continue; // a handful of native samples ranks noise; the JSON and HTML reports keep them
+            }
             out.println();
             out.printf(Locale.ROOT, "Hot methods (%s, %s):%n", e.getKey(), Units.weight(t.totalWeight(), t.unit()));
             out.printf(Locale.ROOT, "  %7s %7s  %s%n", "self", "total", "method");
