@@ -42,12 +42,7 @@ final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ProfileType t;
-        try {
-            t = ProfileType.parse(type);
-        } catch (IllegalArgumentException e) {
-            throw new Main.UsageException(e.getMessage());
-        }
+        ProfileType t = ProfileType.parse(type); // an unknown type is a usage error (exit 2) in Main
         if (limit <= 0) {
             throw new Main.UsageException("--limit must be positive");
         }

@@ -49,12 +49,7 @@ final class FlameCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ProfileType t;
-        try {
-            t = ProfileType.parse(type);
-        } catch (IllegalArgumentException e) {
-            throw new Main.UsageException(e.getMessage());
-        }
+        ProfileType t = ProfileType.parse(type); // an unknown type is a usage error (exit 2) in Main
         boolean stdout = output == null || output.toString().equals("-");
         if (stdout && format == Format.pprof) {
             throw new Main.UsageException("pprof is binary: give an output file with -o");

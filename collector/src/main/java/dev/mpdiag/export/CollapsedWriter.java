@@ -4,7 +4,7 @@ import dev.mpdiag.engine.FrameTable;
 import dev.mpdiag.engine.Profile;
 import dev.mpdiag.engine.ProfileType;
 import dev.mpdiag.engine.Summary;
-import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
@@ -14,49 +14,20 @@ import java.nio.charset.StandardCharsets;
 public final class CollapsedWriter {
     // flamegraph.pl and friends show this for a frame they cannot name; a stack JFR could not read has none.
     private static final String NO_STACK = "[unknown]";
-    private static final int BUFFER_CHARS = 1 << 16;
 
     private CollapsedWriter() {
     }
 
     /** Writes one line per stack with non-zero weight, in stack id order; out is flushed, not closed. */
     public static void write(Summary s, ProfileType type, Writer out) throws IOException {
-        Profile p = s.profileOrNull(type);
-        if (p == null) {
-            return;
-        }
-        Writer w = out instanceof BufferedWriter ? out : new BufferedWriter(out, BUFFER_CHARS);
-        // Labels are resolved once per frame, not once per line that mentions it.
-        String[] labels = new String[s.frames.size()];
-        int bound = UsedFrames.stackBound(s, p);
-        for (int stack = 0; stack < bound; stack++) {
-            long weight = p.weight(stack);
-            if (weight == 0) {
-                continue;
-            }
-            int[] frames = s.stacks.frames(stack);
-            if (frames.length == 0) {
-                w.write(NO_STACK);
-            }
-            for (int i = frames.length - 1; i >= 0; i--) {
-                int f = frames[i];
-                if (labels[f] == null) {
-                    labels[f] = frameLabel(s.frames, f);
-                }
-                w.write(labels[f]);
-                if (i > 0) {
-                    w.write(';');
-                }
-            }
-            w.write(' ');
-            w.write(Long.toString(weight));
-            w.write('\n');
-        }
-        w.flush();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        write(s, type, bytes);
+        out.write(bytes.toString(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     /**
-     * The same lines as UTF-8 bytes straight into a stream: labels are encoded once per frame and lines
+     * The lines as UTF-8 bytes straight into a stream: labels are encoded once per frame and lines
      * assembled in one reused byte buffer, which skips a Writer's per-call encoding (the CLI's path).
      */
     public static void write(Summary s, ProfileType type, OutputStream out) throws IOException {
