@@ -66,6 +66,21 @@ public final class LongLongMap {
         }
     }
 
+    /** Keeps the larger of the stored weight and value for (a, b): a running maximum instead of a sum. */
+    public void max(long a, long b, long value) {
+        int mask = keysA.length - 1;
+        int i = mix(a * 31 + b) & mask;
+        while (used[i]) {
+            if (keysA[i] == a && keysB[i] == b) {
+                weights[i] = Math.max(weights[i], value);
+                counts[i]++;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        add(a, b, value, 1);
+    }
+
     /** Weight stored for (a, b), 0 when absent. */
     public long weight(long a, long b) {
         int mask = keysA.length - 1;

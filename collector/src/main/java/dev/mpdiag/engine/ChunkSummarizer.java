@@ -11,9 +11,7 @@ import dev.mpdiag.jfr.JfrType;
 import dev.mpdiag.jfr.StackTraceReader;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Summarizes one JFR chunk in a single pass. Sampled events only bump weights keyed by their stack
@@ -39,8 +37,8 @@ public final class ChunkSummarizer {
     private final LongLongMap monitorEnter = new LongLongMap();
     private final LongLongMap park = new LongLongMap();
     private final LongLongMap monitorWait = new LongLongMap();
-    // Longest single block per (class key, kind ordinal), kept as the weight of a one-entry-per-key map.
-    private final Map<Long, long[]> longestBlock = new HashMap<>();
+    // Longest single block per (class key, kind ordinal).
+    private final LongLongMap longestBlock = new LongLongMap();
     // Per-second totals, keyed by epoch second; turned into SUM series at the end.
     private final LongLongMap cpuPerSecond = new LongLongMap();
     private final LongLongMap allocPerSecond = new LongLongMap();
@@ -161,12 +159,7 @@ public final class ChunkSummarizer {
             if (kind != LockStats.Kind.WAIT) {
                 blockedPerSecond.add(epochSecond(e.getLong(slots[3])), 0, ns);
             }
-            long[] longest = longestBlock.get(cls * 4 + kind.ordinal());
-            if (longest == null) {
-                longestBlock.put(cls * 4 + kind.ordinal(), new long[] {ns});
-            } else if (ns > longest[0]) {
-                longest[0] = ns;
-            }
+            longestBlock.max(cls, kind.ordinal(), ns);
         });
         if (v != null) {
             slots[0] = v.slot("stackTrace");
@@ -236,9 +229,8 @@ public final class ChunkSummarizer {
         acc.forEach((stackKey, classKey, weight, count) -> {
             try {
                 int stackId = internStack(stackKey, NO_CLASS, null);
-                long[] longest = longestBlock.get(classKey * 4 + kind.ordinal());
                 String cls = kind == LockStats.Kind.PARK && classKey == 0 ? "(no parked object)" : names.className(classKey);
-                summary.lock(kind, cls).add(stackId, weight, count, longest == null ? 0 : longest[0]);
+                summary.lock(kind, cls).add(stackId, weight, count, longestBlock.weight(classKey, kind.ordinal()));
             } catch (JfrFormatException e) {
                 summary.warn("lock stack unreadable: " + e.getMessage());
             }

@@ -5,6 +5,10 @@ import dev.mpdiag.jfr.ChunkParser;
 import dev.mpdiag.jfr.ConstantPools;
 import dev.mpdiag.jfr.EventView;
 import dev.mpdiag.jfr.JfrType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Turns JFR's periodic and GC events into time series, the GC summary and JVM identity. These events are
@@ -57,32 +61,36 @@ final class PeriodicEvents {
     }
 
     private void gauge(String event, String field, String series, String unit, Conv conv) {
-        int[] s = new int[2];
-        EventView v = parser.on(event, e -> { });
+        EventView v = view(event);
         if (v == null || v.slot(field) < 0) {
             return;
         }
-        s[0] = v.slot("startTime");
-        s[1] = v.slot(field);
+        int time = v.slot("startTime");
+        int slot = v.slot(field);
         Series out = summary.series(series, unit, Series.Kind.GAUGE);
-        chain(event, e -> out.add(millis(e, s[0]), value(e, s[1], conv)));
+        chain(event, e -> out.add(millis(e, time), value(e, slot, conv)));
     }
 
-    // Several gauges can come from one event type: keep every handler registered for it.
-    private final java.util.Map<String, java.util.List<ChunkParser.Handler>> handlers = new java.util.HashMap<>();
+    // Several series come from one event type; the parser takes one handler per type, so each type gets
+    // a dispatcher over the handlers chained to it.
+    private final Map<String, List<ChunkParser.Handler>> handlers = new HashMap<>();
 
-    private void chain(String event, ChunkParser.Handler h) {
-        java.util.List<ChunkParser.Handler> list = handlers.computeIfAbsent(event, k -> new java.util.ArrayList<>());
-        list.add(h);
-        parser.on(event, e -> {
+    /** The view of an event type (null when the chunk lacks it), with its dispatcher registered. */
+    private EventView view(String event) {
+        List<ChunkParser.Handler> list = handlers.computeIfAbsent(event, k -> new ArrayList<>());
+        return parser.on(event, e -> {
             for (ChunkParser.Handler each : list) {
                 each.handle(e);
             }
         });
     }
 
+    private void chain(String event, ChunkParser.Handler h) {
+        handlers.get(event).add(h);
+    }
+
     private void cpuLoad() {
-        EventView v = parser.on("jdk.CPULoad", e -> { });
+        EventView v = view("jdk.CPULoad");
         if (v == null) {
             return;
         }
@@ -100,7 +108,7 @@ final class PeriodicEvents {
     }
 
     private void classes() {
-        EventView v = parser.on("jdk.ClassLoadingStatistics", e -> { });
+        EventView v = view("jdk.ClassLoadingStatistics");
         if (v == null) {
             return;
         }
@@ -112,7 +120,7 @@ final class PeriodicEvents {
     }
 
     private void heap() {
-        EventView v = parser.on("jdk.GCHeapSummary", e -> { });
+        EventView v = view("jdk.GCHeapSummary");
         if (v == null) {
             return;
         }
@@ -138,7 +146,7 @@ final class PeriodicEvents {
     }
 
     private void garbageCollection() {
-        EventView v = parser.on("jdk.GarbageCollection", e -> { });
+        EventView v = view("jdk.GarbageCollection");
         if (v == null) {
             return;
         }
@@ -158,7 +166,7 @@ final class PeriodicEvents {
 
     // mpdiag.ProcessResources, written by our agent: every long field becomes a "proc.<field>" gauge.
     private void processResources() {
-        EventView v = parser.on("mpdiag.ProcessResources", e -> { });
+        EventView v = view("mpdiag.ProcessResources");
         if (v == null) {
             return;
         }
@@ -180,7 +188,7 @@ final class PeriodicEvents {
     }
 
     private void jvmInformation() {
-        EventView v = parser.on("jdk.JVMInformation", e -> { });
+        EventView v = view("jdk.JVMInformation");
         if (v == null) {
             return;
         }
