@@ -36,6 +36,27 @@ public final class Summary {
         return p == null || p.isEmpty() ? null : p;
     }
 
+    /** Receives one stack of a profile: frame ids leaf first, and its weight and event count. */
+    @FunctionalInterface
+    public interface StackVisitor {
+        void visit(int[] framesLeafFirst, long weight, long count);
+    }
+
+    /** Calls visitor for every stack with non-zero weight in the profile of this type, in stack id order. */
+    public void forEachStack(ProfileType type, StackVisitor visitor) {
+        Profile p = profileOrNull(type);
+        if (p == null) {
+            return;
+        }
+        int n = Math.min(p.capacity(), stacks.size());
+        for (int id = 0; id < n; id++) {
+            long w = p.weight(id);
+            if (w != 0) {
+                visitor.visit(stacks.frames(id), w, p.count(id));
+            }
+        }
+    }
+
     public Series series(String name, String unit, Series.Kind kind) {
         return series.computeIfAbsent(name, n -> new Series(n, unit, kind));
     }

@@ -106,13 +106,7 @@ public final class FlameTree {
         for (int f = 0; f < nameOfFrame.length; f++) {
             nameOfFrame[f] = nameId(ft.name(f));
         }
-        int n = Math.min(p.capacity(), s.stacks.size());
-        for (int id = 0; id < n; id++) {
-            long w = p.weight(id);
-            if (w == 0) {
-                continue;
-            }
-            int[] frames = s.stacks.frames(id);
+        s.forEachStack(type, (frames, w, count) -> {
             Node node = root;
             add(node, w, base, scale);
             for (int i = frames.length - 1; i >= 0; i--) {
@@ -124,7 +118,7 @@ public final class FlameTree {
             } else {
                 node.self += w;
             }
-        }
+        });
     }
 
     private static void add(Node node, long w, boolean base, double scale) {

@@ -30,32 +30,29 @@ public final class TopFrames {
         FrameTable ft = s.frames;
         Map<String, long[]> acc = new HashMap<>();
         Set<String> seen = new HashSet<>();
-        int n = Math.min(p.capacity(), s.stacks.size());
-        for (int id = 0; id < n; id++) {
-            long w = p.weight(id);
-            if (w == 0) {
-                continue;
-            }
-            int[] frames = s.stacks.frames(id);
+        s.forEachStack(type, (frames, w, count) -> {
             int leaf = 0;
             while (leaf < frames.length && isSynthetic(ft.kind(frames[leaf]))) {
                 leaf++;
             }
             if (leaf < frames.length) {
-                acc.computeIfAbsent(ft.name(frames[leaf]), k -> new long[3])[0] += w;
+                long[] a = acc.computeIfAbsent(ft.name(frames[leaf]), k -> new long[3]);
+                a[0] += w;
+                a[2] = ft.kind(frames[leaf]).ordinal();
             }
             seen.clear();
             for (int i = leaf; i < frames.length; i++) {
                 String name = ft.name(frames[i]);
                 // Recursion must not count one sample twice toward a method's total.
                 if (seen.add(name)) {
-                    acc.computeIfAbsent(name, k -> new long[3])[1] += w;
+                    long[] a = acc.computeIfAbsent(name, k -> new long[3]);
+                    a[1] += w;
+                    if (a[2] == 0) {
+                        a[2] = ft.kind(frames[i]).ordinal();
+                    }
                 }
             }
-            if (leaf < frames.length) {
-                acc.get(ft.name(frames[leaf]))[2] = ft.kind(frames[leaf]).ordinal();
-            }
-        }
+        });
         return rank(acc, p.totalWeight(), limit, true);
     }
 
@@ -81,12 +78,9 @@ public final class TopFrames {
         }
         FrameTable ft = s.frames;
         Map<String, long[]> acc = new HashMap<>();
-        int n = Math.min(p.capacity(), s.stacks.size());
-        for (int id = 0; id < n; id++) {
-            long w = p.weight(id);
-            int[] frames = s.stacks.frames(id);
-            if (w == 0 || frames.length == 0 || ft.kind(frames[0]) != leafKind) {
-                continue;
+        s.forEachStack(type, (frames, w, count) -> {
+            if (frames.length == 0 || ft.kind(frames[0]) != leafKind) {
+                return;
             }
             String key = ft.name(frames[0]);
             if (withSite) {
@@ -96,7 +90,7 @@ public final class TopFrames {
             a[0] += w;
             a[1] += w;
             a[2] = leafKind.ordinal();
-        }
+        });
         return rank(acc, p.totalWeight(), limit, false);
     }
 
