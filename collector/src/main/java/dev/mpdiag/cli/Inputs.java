@@ -1,7 +1,6 @@
 package dev.mpdiag.cli;
 
 import dev.mpdiag.engine.InputException;
-import dev.mpdiag.engine.Progress;
 import dev.mpdiag.engine.RecordingAnalyzer;
 import dev.mpdiag.engine.Scope;
 import java.io.IOException;
@@ -44,7 +43,4 @@ final class Inputs {
         }
     }
 
-    static Progress none() {
-        return Progress.NONE;
-    }
 }

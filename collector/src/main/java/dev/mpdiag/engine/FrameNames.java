@@ -23,10 +23,6 @@ final class FrameNames {
         this.frameTypeType = md.type("jdk.types.FrameType");
     }
 
-    JfrType classType() {
-        return classType;
-    }
-
     /** Dotted class name for a java.lang.Class pool key; "unknown" when absent. */
     String className(long key) {
         String s = classNames.get(key);

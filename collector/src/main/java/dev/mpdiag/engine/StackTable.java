@@ -6,8 +6,6 @@ import java.util.Map;
 
 /** Interned stacks: arrays of frame ids, leaf first (as JFR stores them), each with a small int id. */
 public final class StackTable {
-    private static final int[] EMPTY = new int[0];
-
     // Wraps an int[] so the map compares contents; created once per distinct stack, not per event.
     private static final class Key {
         final int[] frames;
@@ -46,10 +44,6 @@ public final class StackTable {
         stacks[size] = framesLeafFirst;
         ids.put(k, size);
         return size++;
-    }
-
-    public int internEmpty() {
-        return intern(EMPTY);
     }
 
     public int size() {

@@ -74,11 +74,6 @@ public final class ConstantPools {
         return map == null ? ABSENT : map.get(key, ABSENT);
     }
 
-    public int entryCount(JfrType type) {
-        LongIntMap map = positions.get(type.id);
-        return map == null ? 0 : map.size();
-    }
-
     /**
      * The decoded value of a pool entry: String for strings, Long or Double for numbers, Object[] for a
      * struct (one element per field; a constant-pool reference stays a Long key, resolved by asking again).

@@ -16,10 +16,6 @@ public final class Metadata {
         return byName.get(name);
     }
 
-    public Iterable<JfrType> types() {
-        return byId.values();
-    }
-
     /** Reads the metadata event at in's position. */
     static Metadata read(ByteInput in) throws JfrFormatException {
         int start = in.position();
