@@ -33,7 +33,7 @@ final class HandMadeSummary {
         int allocStack = t.intern(new int[] {byteArray, encode9, handle, run});
         int oddStack = t.intern(new int[] {odd, run});
         int spinStack = t.intern(new int[] {spin, handle, run});
-        int empty = t.internEmpty();
+        int empty = t.intern(new int[0]);
         s.profile(ProfileType.ALLOC).add(encodeStack, 100, 2);
         s.profile(ProfileType.ALLOC).add(allocStack, 300, 3);
         s.profile(ProfileType.ALLOC).add(oddStack, 50, 1);
