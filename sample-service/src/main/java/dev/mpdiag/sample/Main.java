@@ -9,9 +9,13 @@ public final class Main {
             "Usage: java -jar sample-service.jar <command> [options]",
             "",
             "Commands:",
+            "  supervise --workers N --port P ...     N worker JVMs sharing port P (SO_REUSEPORT), restarted when they die",
+            "  worker --index I --port P ...          one worker (started by the supervisor)",
+            "  serve --port P                         one JVM using all cores: the plain Java baseline",
+            "  bench ...                              load driver and the founding benchmark (bench --help)",
             "  workload [--seconds N] [--threads N]   run an in-process order-processing workload (CPU, a shared lock,",
             "                                         allocation) for N seconds; record it with -XX:StartFlightRecording",
-            "  --help                                 this text",
+            "  --help                                 this text; <command> --help for each command",
             "",
             "Defaults: --seconds 20, --threads 4.");
 
@@ -23,9 +27,31 @@ public final class Main {
             System.out.println(USAGE);
             System.exit(args.length == 0 ? 2 : 0);
         }
-        if (!args[0].equals("workload")) {
-            System.err.println("sample-service: unknown command '" + args[0] + "'\n" + USAGE);
-            System.exit(2);
+        String[] rest0 = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "supervise" -> {
+                dev.mpdiag.sample.supervisor.SupervisorMain.main(rest0);
+                return;
+            }
+            case "worker" -> {
+                dev.mpdiag.sample.worker.WorkerMain.main(rest0);
+                return;
+            }
+            case "serve" -> {
+                dev.mpdiag.sample.worker.ServeMain.main(rest0);
+                return;
+            }
+            case "bench" -> {
+                dev.mpdiag.sample.load.BenchMain.main(rest0);
+                return;
+            }
+            case "workload" -> {
+                // handled below
+            }
+            default -> {
+                System.err.println("sample-service: unknown command '" + args[0] + "'\n" + USAGE);
+                System.exit(2);
+            }
         }
         int seconds = 20;
         int threads = 4;

@@ -1,0 +1,33 @@
+package dev.mpdiag.sample.worker.fault;
+
+import dev.mpdiag.sample.worker.api.DocumentWork;
+
+/** The worker with index k does k extra documents of work per request; worker 0 is unaffected. */
+final class SlowWorkerFault implements Fault {
+    private final int workerIndex;
+    @SuppressWarnings("unused")
+    private volatile String sink;
+
+    SlowWorkerFault(int workerIndex) {
+        this.workerIndex = workerIndex;
+    }
+
+    @Override
+    public String name() {
+        return "slow-worker";
+    }
+
+    @Override
+    public String description() {
+        return "Process imbalance: worker k spends about k times a document of extra CPU per request in "
+                + "SlowWorkerFault.onRequest (DocumentWork.run), so its CPU per request, latency and CPU share grow "
+                + "with its index while worker 0 looks normal; the kernel still gives it a similar share of connections.";
+    }
+
+    @Override
+    public void onRequest(long seq) {
+        for (int i = 0; i < workerIndex; i++) {
+            sink = DocumentWork.run(seq + i, DocumentWork.DEFAULT_ITEMS).sha256();
+        }
+    }
+}
