@@ -1,0 +1,271 @@
+package dev.mpdiag.sample.load;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The {@code bench} command: drive load at one URL, or reproduce the founding report's table. */
+public final class BenchMain {
+    static final int EXIT_FAILED = 1;
+    static final int EXIT_USAGE = 2;
+
+    private static final String USAGE = String.join("\n",
+            "Usage: java -jar sample-service.jar bench <command> [options]",
+            "",
+            "  run --url http://127.0.0.1:P/path [--duration 10s] [--connections 64] [--warmup 0s]",
+            "      [--load wrk|java] [--threads T] [--json FILE]",
+            "      drive load at one URL and print one result line",
+            "  seed-table [--duration 30s] [--connections 200] [--workers N] [--path /api/work] [--out bench-out]",
+            "      [--warmup auto|DURATION] [--load wrk|java] [--threads T] [--agent JAR [--agent-options OPTS]]",
+            "      [--collector URL] [--jar FILE]",
+            "      the founding table on this machine: (a) one worker pinned to one core, (b) N workers one core",
+            "      each, (c) one JVM on all cores; writes seed-table.md and seed-table.json into --out",
+            "",
+            "--warmup auto (seed-table's default): 5 s rounds of light load until the JIT is quiet (jstat), then of",
+            "full load until the JIT is quiet and QPS gains under 5%; a one-core JVM shares its core with its JIT.",
+            "Durations: 500ms, 10s, 1m. Load goes to 127.0.0.1 only. --load defaults to wrk when it is on the PATH,",
+            "else the built-in Java generator. --workers defaults to the number of cores, --threads (wrk) too.",
+            "--collector is recorded in the JSON; posting runs to the collector comes later.");
+
+    private static final Set<String> RUN_OPTIONS = Set.of(
+            "--url", "--duration", "--connections", "--warmup", "--load", "--threads", "--json");
+    private static final Set<String> SEED_OPTIONS = Set.of(
+            "--duration", "--connections", "--workers", "--path", "--out", "--warmup", "--load", "--threads",
+            "--agent", "--agent-options", "--collector", "--jar");
+
+    /** Bad command line: exit 2 with the message and the usage. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            out.println(USAGE);
+            return args.length == 0 ? EXIT_USAGE : 0;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            switch (args[0]) {
+                case "run":
+                    return runOnce(options(rest, RUN_OPTIONS, out), out, err);
+                case "seed-table":
+                    return seedTable(options(rest, SEED_OPTIONS, out), args, out, err);
+                default:
+                    throw new UsageException("unknown bench command '" + args[0] + "'");
+            }
+        } catch (UsageException e) {
+            err.println("bench: " + e.getMessage() + "\n" + USAGE);
+            return EXIT_USAGE;
+        } catch (HelpShown e) {
+            return 0;
+        } catch (IOException e) {
+            err.println("bench: " + e.getMessage());
+            return EXIT_FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("bench: interrupted");
+            return EXIT_FAILED;
+        }
+    }
+
+    private static int runOnce(Map<String, String> o, PrintStream out, PrintStream err)
+            throws UsageException, IOException, InterruptedException {
+        String url = o.get("--url");
+        if (url == null) {
+            throw new UsageException("run needs --url http://127.0.0.1:PORT/path");
+        }
+        LoopbackTarget target;
+        try {
+            target = LoopbackTarget.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        LoadSpec spec = spec(o, "10s", "0s", 64);
+        LoadDriver driver = driver(o.get("--load"), err);
+        err.printf(Locale.ROOT, "bench: %s for %s (warm-up %s), %d connections -> %s%n", name(driver),
+                Durations.format(spec.duration()), Durations.format(spec.warmup()), spec.connections(), target.url());
+        LoadResult result = driver.run(target, spec, WindowObserver.NONE);
+        out.println(result.toLine());
+        String json = o.get("--json");
+        if (json != null) {
+            SeedTableReport.writeJson(SeedTableReport.loadResultJson(result), Path.of(json));
+        }
+        return 0;
+    }
+
+    private static int seedTable(Map<String, String> o, String[] args, PrintStream out, PrintStream err)
+            throws UsageException, IOException, InterruptedException {
+        Warmup warmup;
+        try {
+            warmup = Warmup.parse(o.getOrDefault("--warmup", "auto"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--warmup: " + e.getMessage() + " (or auto)");
+        }
+        o.remove("--warmup");
+        LoadSpec spec = spec(o, "30s", "0s", 200);
+        int workers = positive(o, "--workers", Runtime.getRuntime().availableProcessors());
+        String path = o.getOrDefault("--path", "/api/work");
+        if (!path.startsWith("/")) {
+            throw new UsageException("--path must start with '/', got '" + path + "'");
+        }
+        String agent = o.get("--agent");
+        String agentOptions = o.get("--agent-options");
+        if (agentOptions != null && agent == null) {
+            throw new UsageException("--agent-options needs --agent JAR");
+        }
+        if (agent != null && !Files.isRegularFile(Path.of(agent))) {
+            throw new UsageException("--agent: no such file " + agent);
+        }
+        if (agent != null) {
+            agent = Path.of(agent).toAbsolutePath().toString();
+        }
+        String collector = o.get("--collector");
+        if (collector != null) {
+            err.println("bench: --collector " + collector + " is recorded in the JSON; posting runs to it comes later");
+        }
+        Path jar = o.containsKey("--jar") ? Path.of(o.get("--jar")) : ownJar();
+        if (!Files.isRegularFile(jar)) {
+            throw new UsageException("--jar: no such file " + jar);
+        }
+        Path outDir = Path.of(o.getOrDefault("--out", "bench-out"));
+        Files.createDirectories(outDir);
+        LoadDriver driver = driver(o.get("--load"), err);
+        SeedTable.Config config = new SeedTable.Config(Path.of(System.getProperty("java.home"), "bin", "java"),
+                jar.toAbsolutePath(), spec.duration(), warmup, spec.connections(), spec.threads(), workers,
+                path, outDir, agent, agentOptions, collector, name(driver), driver);
+        SeedTable.Result result = new SeedTable(config, err).run();
+        String commandLine = "java -jar sample-service.jar bench " + String.join(" ", args);
+        SeedTableReport.write(result, commandLine, outDir);
+        out.print(SeedTableReport.markdown(result, commandLine));
+        err.println("bench: wrote " + outDir.resolve("seed-table.md") + " and " + outDir.resolve("seed-table.json"));
+        return 0;
+    }
+
+    private static LoadSpec spec(Map<String, String> o, String duration, String warmup, int connections)
+            throws UsageException {
+        Duration d = duration(o, "--duration", duration);
+        Duration w = duration(o, "--warmup", warmup);
+        int c = positive(o, "--connections", connections);
+        int t = positive(o, "--threads", LoadSpec.defaultThreads(c));
+        if (d.isZero()) {
+            throw new UsageException("--duration must be more than 0");
+        }
+        if (t > c) {
+            throw new UsageException("--threads (" + t + ") must not exceed --connections (" + c + ")");
+        }
+        return new LoadSpec(c, d, w, t);
+    }
+
+    private static LoadDriver driver(String load, PrintStream err) throws UsageException {
+        Optional<Path> wrk = WrkRunner.find();
+        if (load == null) {
+            if (wrk.isPresent()) {
+                return new WrkRunner(wrk.get());
+            }
+            err.println("bench: wrk is not on the PATH; using the built-in Java load generator");
+            return new LoadGenerator();
+        }
+        switch (load) {
+            case "java":
+                return new LoadGenerator();
+            case "wrk":
+                return new WrkRunner(wrk.orElseThrow(() -> new UsageException("--load wrk: wrk is not on the PATH")));
+            default:
+                throw new UsageException("--load must be wrk or java, got '" + load + "'");
+        }
+    }
+
+    private static String name(LoadDriver driver) {
+        return driver instanceof WrkRunner ? "wrk" : "java";
+    }
+
+    private static Path ownJar() throws UsageException {
+        try {
+            Path p = Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(p) && p.toString().endsWith(".jar")) {
+                return p;
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            // fall through
+        }
+        throw new UsageException("seed-table starts the service from this jar; not running from a jar, give --jar FILE");
+    }
+
+    /** Thrown after printing the usage for --help inside a command. */
+    private static final class HelpShown extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HelpShown() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static Map<String, String> options(String[] args, Set<String> allowed, PrintStream out)
+            throws UsageException {
+        Map<String, String> o = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                out.println(USAGE);
+                throw new HelpShown();
+            }
+            if (!allowed.contains(a)) {
+                throw new UsageException("unknown option '" + a + "'");
+            }
+            if (i + 1 >= args.length) {
+                throw new UsageException("option " + a + " needs a value");
+            }
+            if (o.put(a, args[++i]) != null) {
+                throw new UsageException("option " + a + " given twice");
+            }
+        }
+        return o;
+    }
+
+    private static Duration duration(Map<String, String> o, String name, String dflt) throws UsageException {
+        try {
+            return Durations.parse(o.getOrDefault(name, dflt));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(name + ": " + e.getMessage());
+        }
+    }
+
+    private static int positive(Map<String, String> o, String name, int dflt) throws UsageException {
+        String v = o.get(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new UsageException(name + " needs a positive whole number, got '" + v + "'");
+    }
+}
