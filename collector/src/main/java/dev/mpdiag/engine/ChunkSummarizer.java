@@ -37,6 +37,11 @@ public final class ChunkSummarizer {
     private final LongLongMap monitorEnter = new LongLongMap();
     private final LongLongMap park = new LongLongMap();
     private final LongLongMap monitorWait = new LongLongMap();
+    // Parks on a Condition (await, as idle pool threads do) are waiting for a signal by design, like
+    // Object.wait, not contention for a lock; kept apart so they do not top every lock report.
+    private final LongLongMap conditionWaits = new LongLongMap();
+    // Parked-class key -> 1 when the class is a Condition, 0 otherwise; decided once per key.
+    private final LongIntMap conditionClass = new LongIntMap();
     // Longest single block per (class key, kind ordinal).
     private final LongLongMap longestBlock = new LongLongMap();
     // Per-second totals, keyed by epoch second; turned into SUM series at the end.
@@ -155,6 +160,11 @@ public final class ChunkSummarizer {
         EventView v = parser.on(type, e -> {
             long ns = header.durationToNanos(e.getLong(slots[2]));
             long cls = slots[1] < 0 ? 0 : e.getLong(slots[1]);
+            if (kind == LockStats.Kind.PARK && isCondition(cls)) {
+                conditionWaits.add(e.getLong(slots[0]), cls, ns);
+                longestBlock.max(cls, LockStats.Kind.WAIT.ordinal(), ns);
+                return;
+            }
             acc.add(e.getLong(slots[0]), cls, ns);
             if (kind != LockStats.Kind.WAIT) {
                 blockedPerSecond.add(epochSecond(e.getLong(slots[3])), 0, ns);
@@ -183,12 +193,26 @@ public final class ChunkSummarizer {
         addProfile(ProfileType.LOCK, monitorEnter, FrameKind.LOCK_CLASS);
         addProfile(ProfileType.LOCK, park, FrameKind.LOCK_CLASS);
         addProfile(ProfileType.WAIT, monitorWait, FrameKind.LOCK_CLASS);
+        addProfile(ProfileType.WAIT, conditionWaits, FrameKind.LOCK_CLASS);
         addLocks(monitorEnter, LockStats.Kind.MONITOR);
         addLocks(park, LockStats.Kind.PARK);
         addLocks(monitorWait, LockStats.Kind.WAIT);
+        addLocks(conditionWaits, LockStats.Kind.WAIT);
         addPerSecond("cpu.samples", "samples/s", cpuPerSecond);
         addPerSecond("alloc.rate", "bytes/s", sampled ? allocPerSecond : tlabPerSecond);
         addPerSecond("lock.blocked", "ns/s", blockedPerSecond);
+    }
+
+    private boolean isCondition(long classKey) {
+        if (classKey == 0) {
+            return false;
+        }
+        int known = conditionClass.get(classKey, -1);
+        if (known < 0) {
+            known = names.className(classKey).endsWith("$ConditionObject") ? 1 : 0;
+            conditionClass.put(classKey, known);
+        }
+        return known == 1;
     }
 
     private void addPerSecond(String name, String unit, LongLongMap perSecond) {

@@ -218,8 +218,26 @@ public final class RecordingAnalyzer {
         if (!s.jvm.isKnown()) {
             return file;
         }
-        String main = s.jvm.javaArguments == null || s.jvm.javaArguments.isBlank() ? ""
-                : " " + s.jvm.javaArguments.trim().split("\\s+")[0];
-        return "pid " + s.jvm.pid + main + " (" + file + ")";
+        return "pid " + s.jvm.pid + commandSummary(s.jvm.javaArguments) + " (" + file + ")";
+    }
+
+    /**
+     * The main class or jar (its file name, not its path) and the first few arguments, which for the workers of
+     * one service are what tells them apart ("sample-service.jar worker --index 1").
+     */
+    static String commandSummary(String javaArguments) {
+        if (javaArguments == null || javaArguments.isBlank()) {
+            return "";
+        }
+        String[] words = javaArguments.trim().split("\\s+");
+        int slash = words[0].lastIndexOf('/');
+        StringBuilder b = new StringBuilder(" ").append(slash >= 0 ? words[0].substring(slash + 1) : words[0]);
+        for (int i = 1; i < Math.min(words.length, 4); i++) {
+            b.append(' ').append(words[i]);
+        }
+        if (words.length > 4) {
+            b.append(" ...");
+        }
+        return b.toString();
     }
 }
