@@ -84,11 +84,18 @@ public final class Workload {
                 java.util.Arrays.sort(numbers);
                 random.nextBytes(bytes);
                 crc.update(bytes);
+                // Arithmetic that allocates nothing on any JDK (JDK 25's StrictMath allocates double[] per call).
                 double d = 0;
-                for (int i = 0; i < 2000; i++) {
-                    d += StrictMath.sin(i) * StrictMath.log1p(i);
+                for (int i = 1; i < 2000; i++) {
+                    d += Math.sqrt(i) * Long.bitCount(i * 0x9E3779B97F4A7C15L);
                 }
                 sink += crc.getValue() + (long) d + Long.numberOfTrailingZeros(numbers[7]);
+                try {
+                    // Idle part of the time so HotLoop.spin stays the dominant cpu method on 2 cores.
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         }, "varied");
         varied.start();
