@@ -1,7 +1,6 @@
 package dev.mpdiag.export;
 
 import dev.mpdiag.engine.FrameTable;
-import dev.mpdiag.engine.Profile;
 import dev.mpdiag.engine.ProfileType;
 import dev.mpdiag.engine.Summary;
 import java.io.ByteArrayOutputStream;
@@ -9,6 +8,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** Writes one profile of a summary in Brendan Gregg's folded format: "root;...;leaf weight" per line. */
 public final class CollapsedWriter {
@@ -18,7 +23,7 @@ public final class CollapsedWriter {
     private CollapsedWriter() {
     }
 
-    /** Writes one line per stack with non-zero weight, in stack id order; out is flushed, not closed. */
+    /** Writes one line per distinct stack of labels with non-zero weight; out is flushed, not closed. */
     public static void write(Summary s, ProfileType type, Writer out) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         write(s, type, bytes);
@@ -31,43 +36,73 @@ public final class CollapsedWriter {
      * assembled in one reused byte buffer, which skips a Writer's per-call encoding (the CLI's path).
      */
     public static void write(Summary s, ProfileType type, OutputStream out) throws IOException {
-        Profile p = s.profileOrNull(type);
-        if (p == null) {
+        if (s.profileOrNull(type) == null) {
             out.flush();
             return;
         }
-        byte[][] labels = new byte[s.frames.size()][];
+        // Stacks that differ only in line numbers or frame types print the same line; like flamegraph.pl,
+        // add them up into one line (in first-seen order, so output stays deterministic).
+        int[] labelOfFrame = new int[s.frames.size()];
+        Arrays.fill(labelOfFrame, -1);
+        Map<String, Integer> labelIds = new HashMap<>();
+        List<byte[]> labels = new ArrayList<>();
+        Map<LabelStack, long[]> lines = new LinkedHashMap<>();
+        s.forEachStack(type, (frames, weight, count) -> {
+            int[] key = new int[frames.length];
+            for (int i = 0; i < frames.length; i++) {
+                int f = frames[i];
+                if (labelOfFrame[f] < 0) {
+                    String label = frameLabel(s.frames, f);
+                    labelOfFrame[f] = labelIds.computeIfAbsent(label, l -> {
+                        labels.add(l.getBytes(StandardCharsets.UTF_8));
+                        return labels.size() - 1;
+                    });
+                }
+                key[i] = labelOfFrame[f];
+            }
+            lines.computeIfAbsent(new LabelStack(key), k -> new long[1])[0] += weight;
+        });
         byte[] buf = new byte[1 << 16];
         int n = 0;
-        int bound = UsedFrames.stackBound(s, p);
         byte[] noStack = NO_STACK.getBytes(StandardCharsets.UTF_8);
-        for (int stack = 0; stack < bound; stack++) {
-            long weight = p.weight(stack);
-            if (weight == 0) {
-                continue;
-            }
-            int[] frames = s.stacks.frames(stack);
-            if (frames.length == 0) {
+        for (Map.Entry<LabelStack, long[]> line : lines.entrySet()) {
+            int[] key = line.getKey().labels;
+            if (key.length == 0) {
                 n = put(out, buf, n, noStack);
             }
-            for (int i = frames.length - 1; i >= 0; i--) {
-                int f = frames[i];
-                byte[] label = labels[f];
-                if (label == null) {
-                    label = frameLabel(s.frames, f).getBytes(StandardCharsets.UTF_8);
-                    labels[f] = label;
-                }
-                n = put(out, buf, n, label);
+            for (int i = key.length - 1; i >= 0; i--) {
+                n = put(out, buf, n, labels.get(key[i]));
                 if (i > 0) {
                     n = put(out, buf, n, SEMICOLON);
                 }
             }
             n = put(out, buf, n, SPACE);
-            n = put(out, buf, n, Long.toString(weight).getBytes(StandardCharsets.US_ASCII));
+            n = put(out, buf, n, Long.toString(line.getValue()[0]).getBytes(StandardCharsets.US_ASCII));
             n = put(out, buf, n, NEWLINE);
         }
         out.write(buf, 0, n);
         out.flush();
+    }
+
+    /** A stack as label ids, leaf first; compares by content. */
+    private static final class LabelStack {
+        final int[] labels;
+        final int hash;
+
+        LabelStack(int[] labels) {
+            this.labels = labels;
+            this.hash = Arrays.hashCode(labels);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof LabelStack l && l.hash == hash && Arrays.equals(l.labels, labels);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     private static final byte[] SEMICOLON = {';'};

@@ -36,6 +36,19 @@ class CollapsedWriterTest {
     }
 
     @Test
+    void stacksDifferingOnlyInLinesOrFrameTypesBecomeOneLine() throws IOException {
+        Summary s = new Summary();
+        int run = s.frames.intern("app.Main.run", 0, FrameKind.INTERPRETED);
+        int work12 = s.frames.intern("app.Work.step", 12, FrameKind.JIT);
+        int work30 = s.frames.intern("app.Work.step", 30, FrameKind.INLINED);
+        s.profile(ProfileType.CPU).add(s.stacks.intern(new int[] {work12, run}), 3, 3);
+        s.profile(ProfileType.CPU).add(s.stacks.intern(new int[] {work30, run}), 4, 4);
+        StringWriter out = new StringWriter();
+        CollapsedWriter.write(s, ProfileType.CPU, out);
+        assertEquals("app.Main.run;app.Work.step 7\n", out.toString());
+    }
+
+    @Test
     void missingProfileWritesNothing() throws IOException {
         assertEquals("", collapsed(HandMadeSummary.build(), ProfileType.LOCK));
     }
