@@ -1,5 +1,6 @@
 package dev.mpdiag.export;
 
+import dev.mpdiag.collections.IntArrayKey;
 import dev.mpdiag.engine.FrameTable;
 import dev.mpdiag.engine.ProfileType;
 import dev.mpdiag.engine.Summary;
@@ -46,7 +47,7 @@ public final class CollapsedWriter {
         Arrays.fill(labelOfFrame, -1);
         Map<String, Integer> labelIds = new HashMap<>();
         List<byte[]> labels = new ArrayList<>();
-        Map<LabelStack, long[]> lines = new LinkedHashMap<>();
+        Map<IntArrayKey, long[]> lines = new LinkedHashMap<>();
         s.forEachStack(type, (frames, weight, count) -> {
             int[] key = new int[frames.length];
             for (int i = 0; i < frames.length; i++) {
@@ -60,13 +61,13 @@ public final class CollapsedWriter {
                 }
                 key[i] = labelOfFrame[f];
             }
-            lines.computeIfAbsent(new LabelStack(key), k -> new long[1])[0] += weight;
+            lines.computeIfAbsent(new IntArrayKey(key), k -> new long[1])[0] += weight;
         });
         byte[] buf = new byte[1 << 16];
         int n = 0;
         byte[] noStack = NO_STACK.getBytes(StandardCharsets.UTF_8);
-        for (Map.Entry<LabelStack, long[]> line : lines.entrySet()) {
-            int[] key = line.getKey().labels;
+        for (Map.Entry<IntArrayKey, long[]> line : lines.entrySet()) {
+            int[] key = line.getKey().values;
             if (key.length == 0) {
                 n = put(out, buf, n, noStack);
             }
@@ -82,27 +83,6 @@ public final class CollapsedWriter {
         }
         out.write(buf, 0, n);
         out.flush();
-    }
-
-    /** A stack as label ids, leaf first; compares by content. */
-    private static final class LabelStack {
-        final int[] labels;
-        final int hash;
-
-        LabelStack(int[] labels) {
-            this.labels = labels;
-            this.hash = Arrays.hashCode(labels);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof LabelStack l && l.hash == hash && Arrays.equals(l.labels, labels);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
     }
 
     private static final byte[] SEMICOLON = {';'};
