@@ -32,6 +32,13 @@ public final class GcSummary {
         }
     }
 
+    /** Sets the totals as stored, for the codec; it fills byCollector itself. */
+    void restoreTotals(long count, long totalPauseNanos, long maxPauseNanos) {
+        this.count = count;
+        this.totalPauseNanos = totalPauseNanos;
+        this.maxPauseNanos = maxPauseNanos;
+    }
+
     public long count() {
         return count;
     }

@@ -30,6 +30,13 @@ public final class LockStats {
         s[1] += events;
     }
 
+    /** Sets the totals as stored; the codec restores them after the per-stack figures, which add to them. */
+    void restoreTotals(long blockedNanos, long count, long maxNanos) {
+        this.blockedNanos = blockedNanos;
+        this.count = count;
+        this.maxNanos = maxNanos;
+    }
+
     public long blockedNanos() {
         return blockedNanos;
     }

@@ -30,6 +30,11 @@ public final class Summary {
         return profiles.computeIfAbsent(type, t -> new Profile());
     }
 
+    /** The profile of this type if one was ever created, even with no events; for the codec. */
+    Profile existingProfile(ProfileType type) {
+        return profiles.get(type);
+    }
+
     /** The profile when it has any events, else null. */
     public Profile profileOrNull(ProfileType type) {
         Profile p = profiles.get(type);
