@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the mpdiag command line. */
 @Command(name = "mpdiag", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Profiles and diagnoses multi-process Java services from Java Flight Recorder data.",
-        subcommands = {AnalyzeCommand.class, FlameCommand.class, DiffCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {AnalyzeCommand.class, FlameCommand.class, DiffCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 a --fail-on gate was reached, 2 bad input or usage."})
 public final class Main implements Runnable {
     public static final int EXIT_GATE = 1;

@@ -74,6 +74,11 @@ public final class Recordings {
         return Path.of(home, "bin", "java").toString();
     }
 
+    /** The built mpagent.jar. */
+    public static String agentJar() {
+        return jarOf("mpagent");
+    }
+
     private static String jarOf(String name) {
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (Path.of(e).getFileName().toString().startsWith(name)) {

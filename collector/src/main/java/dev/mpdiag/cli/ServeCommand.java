@@ -1,0 +1,106 @@
+package dev.mpdiag.cli;
+
+import dev.mpdiag.server.CollectorServer;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `mpdiag serve`: runs the collector until it is stopped (Ctrl-C or SIGTERM). */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Runs the collector: agents stream JFR to it, it stores and summarizes every chunk, and",
+            "serves the JSON API (docs/api.md), Prometheus /metrics and the dashboard."})
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "7070", description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address to bind (default ${DEFAULT-VALUE}: only this machine can connect).")
+    String host;
+
+    @Option(names = "--data", defaultValue = "./mpdiag-data", paramLabel = "DIR",
+            description = "Data directory (default ${DEFAULT-VALUE}); a restart rebuilds all state from it.")
+    Path data;
+
+    @Option(names = "--max-upload", defaultValue = "64m", paramLabel = "SIZE",
+            description = "Largest accepted upload (default ${DEFAULT-VALUE}); larger ones get 413.")
+    String maxUpload;
+
+    @Option(names = "--retention", defaultValue = "7d", paramLabel = "AGE",
+            description = "Delete data older than this (default ${DEFAULT-VALUE}; s, m, h, d).")
+    String retention;
+
+    @Option(names = "--max-bytes", defaultValue = "10g", paramLabel = "SIZE",
+            description = "Delete the oldest data past this total (default ${DEFAULT-VALUE}).")
+    String maxBytes;
+
+    @Option(names = "--cache", defaultValue = "256m", paramLabel = "SIZE",
+            description = "Memory for decoded chunk summaries (default ${DEFAULT-VALUE}).")
+    String cache;
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be 0 to 65535, got " + port);
+        }
+        CollectorServer.Config config = new CollectorServer.Config(host, port, data, size("--max-upload", maxUpload),
+                duration("--retention", retention), size("--max-bytes", maxBytes), size("--cache", cache));
+        if (config.maxUpload() > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("--max-upload must be below 2g");
+        }
+        if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
+            System.err.println("mpdiag: warning: listening on " + host + ": anyone who can reach it can send and read data");
+        }
+        CollectorServer server = CollectorServer.start(config, m -> System.err.println("mpdiag: " + m));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "mpdiag-shutdown"));
+        System.err.printf(Locale.ROOT, "mpdiag: collector on http://%s:%d/ (data %s: %d processes, %.1f MB)%n",
+                host.contains(":") ? "[" + host + "]" : host, server.port(), server.store().root(),
+                server.store().all().size(), server.store().totalBytes() / 1e6);
+        stopped.await();
+        return 0;
+    }
+
+    /** "64m", "512k", "10g" or plain bytes. */
+    static long size(String option, String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        long unit = 1;
+        if (s.endsWith("k") || s.endsWith("m") || s.endsWith("g")) {
+            unit = switch (s.charAt(s.length() - 1)) {
+                case 'k' -> 1L << 10;
+                case 'm' -> 1L << 20;
+                default -> 1L << 30;
+            };
+            s = s.substring(0, s.length() - 1);
+        }
+        try {
+            long n = Long.parseLong(s);
+            if (n <= 0 || n > Long.MAX_VALUE / unit) {
+                throw new NumberFormatException();
+            }
+            return n * unit;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " takes a positive size such as 64m, 512k or 10g, got '" + v + "'");
+        }
+    }
+
+    /** "7d", "12h", "30m", "90s". */
+    static long duration(String option, String v) {
+        String s = v.trim().toLowerCase(Locale.ROOT);
+        if (!s.matches("\\d{1,9}[smhd]")) {
+            throw new IllegalArgumentException(option + " takes a duration such as 7d, 12h, 30m or 90s, got '" + v + "'");
+        }
+        long n = Long.parseLong(s.substring(0, s.length() - 1));
+        return n * switch (s.charAt(s.length() - 1)) {
+            case 's' -> 1000L;
+            case 'm' -> 60_000L;
+            case 'h' -> 3_600_000L;
+            default -> 86_400_000L;
+        };
+    }
+}

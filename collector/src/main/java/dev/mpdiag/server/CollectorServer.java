@@ -1,0 +1,167 @@
+package dev.mpdiag.server;
+
+import dev.mpdiag.server.api.IngestApi;
+import dev.mpdiag.server.api.LocksApi;
+import dev.mpdiag.server.api.MetricsApi;
+import dev.mpdiag.server.api.ProcessesApi;
+import dev.mpdiag.server.api.ProfileApi;
+import dev.mpdiag.server.api.Replies;
+import dev.mpdiag.server.api.RulesApi;
+import dev.mpdiag.server.api.RunsApi;
+import dev.mpdiag.server.api.SeriesApi;
+import dev.mpdiag.server.api.UploadsApi;
+import dev.mpdiag.server.query.Query;
+import dev.mpdiag.server.store.Retention;
+import dev.mpdiag.server.store.RunStore;
+import dev.mpdiag.server.store.Store;
+import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
+import io.javalin.http.staticfiles.Location;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** The collector: ingest, durable store, JSON API and the dashboard's static files, on one Javalin server. */
+public final class CollectorServer implements AutoCloseable {
+    /** How the collector is set up (the serve command's options). */
+    public record Config(String host, int port, Path data, long maxUpload, long retentionMillis, long retentionBytes,
+            long cacheBytes) {
+    }
+
+    static final List<String> ENDPOINTS = List.of(
+            "POST /api/v1/ingest", "GET /api/v1/processes", "GET /api/v1/flamegraph", "GET /api/v1/diff",
+            "GET /api/v1/series", "GET /api/v1/locks", "GET /api/v1/rules", "GET /api/v1/export/collapsed",
+            "GET /api/v1/export/speedscope", "GET /api/v1/export/jfr", "POST /api/v1/uploads",
+            "GET /api/v1/runs", "POST /api/v1/runs", "GET /metrics");
+
+    private final Config config;
+    private final Consumer<String> log;
+    private final Store store;
+    private final Ingestor ingestor;
+    private final Retention retention;
+    private ScheduledExecutorService housekeeping;
+    private Javalin app;
+
+    private CollectorServer(Config config, Consumer<String> log, Store store, Ingestor ingestor) {
+        this.config = config;
+        this.log = log;
+        this.store = store;
+        this.ingestor = ingestor;
+        this.retention = new Retention(store, config.retentionMillis, config.retentionBytes);
+    }
+
+    /** Loads the data directory and starts serving; throws when the port cannot be bound. */
+    public static CollectorServer start(Config config, Consumer<String> log) throws IOException {
+        // Jetty and Javalin log every start at INFO; the collector prints its own one-line status instead.
+        for (String logger : new String[] {"org.eclipse.jetty", "io.javalin"}) {
+            if (System.getProperty("org.slf4j.simpleLogger.log." + logger) == null) {
+                System.setProperty("org.slf4j.simpleLogger.log." + logger, "warn");
+            }
+        }
+        Files.createDirectories(config.data);
+        Store store = Store.open(config.data, config.cacheBytes, log);
+        RunStore runs = RunStore.open(store.root(), log);
+        CollectorServer s = new CollectorServer(config, log, store, new Ingestor(store));
+        s.serve(runs);
+        return s;
+    }
+
+    private void serve(RunStore runs) throws IOException {
+        Query query = new Query(store.cache);
+        IngestApi ingest = new IngestApi(ingestor, config.maxUpload);
+        ProcessesApi processes = new ProcessesApi(store);
+        ProfileApi profiles = new ProfileApi(store, query);
+        SeriesApi series = new SeriesApi(store, query);
+        LocksApi locks = new LocksApi(store, query);
+        RulesApi rules = new RulesApi(store);
+        UploadsApi uploads = new UploadsApi(ingestor, config.maxUpload);
+        RunsApi runsApi = new RunsApi(runs, store);
+        MetricsApi metrics = new MetricsApi(store, ingestor);
+        Path uploadTmp = Files.createDirectories(store.root().resolve("tmp"));
+        app = Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.http.prefer405over404 = true;
+            c.http.maxRequestSize = config.maxUpload;
+            c.jetty.multipartConfig.cacheDirectory(uploadTmp.toString());
+            c.jetty.multipartConfig.maxFileSize(config.maxUpload, SizeUnit.BYTES);
+            c.jetty.multipartConfig.maxTotalRequestSize(config.maxUpload * 8, SizeUnit.BYTES);
+            c.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
+            c.staticFiles.add(sf -> {
+                sf.hostedPath = "/";
+                sf.directory = "/web";
+                sf.location = Location.CLASSPATH;
+            });
+            c.routes.post("/api/v1/ingest", ingest::ingest);
+            c.routes.get("/api/v1/processes", processes::list);
+            c.routes.get("/api/v1/flamegraph", profiles::flamegraph);
+            c.routes.get("/api/v1/diff", profiles::diff);
+            c.routes.get("/api/v1/export/collapsed", profiles::collapsed);
+            c.routes.get("/api/v1/export/speedscope", profiles::speedscope);
+            c.routes.get("/api/v1/export/jfr", profiles::jfr);
+            c.routes.get("/api/v1/series", series::series);
+            c.routes.get("/api/v1/locks", locks::locks);
+            c.routes.get("/api/v1/rules", rules::rules);
+            c.routes.post("/api/v1/uploads", uploads::upload);
+            c.routes.get("/api/v1/runs", runsApi::list);
+            c.routes.post("/api/v1/runs", runsApi::add);
+            c.routes.get("/metrics", metrics::metrics);
+            c.routes.get("/api/v1", ctx -> Replies.json(ctx, Map.of("endpoints", ENDPOINTS, "docs", "docs/api.md")));
+            c.routes.exception(ApiException.class, (e, ctx) -> Replies.error(ctx, e.status, e.error, e.getMessage()));
+            c.routes.exception(Exception.class, (e, ctx) -> {
+                log.accept("internal error on " + ctx.method() + " " + ctx.path() + ": " + e);
+                Replies.error(ctx, 500, "internal error", String.valueOf(e));
+            });
+            c.routes.error(404, ctx -> {
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith("application/json")) {
+                    Replies.error(ctx, 404, "not found", "no such path: " + ctx.path() + " (GET /api/v1 lists the endpoints)");
+                }
+            });
+            c.routes.error(405, ctx -> Replies.error(ctx, 405, "method not allowed",
+                    ctx.method() + " is not allowed on " + ctx.path()));
+        });
+        app.start(config.host, config.port);
+        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mpdiag-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleWithFixedDelay(this::applyRetention, 0, 60, TimeUnit.SECONDS);
+    }
+
+    private void applyRetention() {
+        try {
+            Retention.Pass p = retention.run(System.currentTimeMillis(), log);
+            if (p.uploads() > 0) {
+                log.accept("retention: removed " + p.uploads() + " uploads (" + p.bytes() + " bytes), "
+                        + p.processes() + " processes");
+            }
+        } catch (RuntimeException e) {
+            log.accept("retention failed: " + e);
+        }
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    @Override
+    public void close() {
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+        }
+        if (app != null) {
+            app.stop();
+        }
+    }
+}

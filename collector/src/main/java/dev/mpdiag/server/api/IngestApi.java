@@ -1,0 +1,115 @@
+package dev.mpdiag.server.api;
+
+import dev.mpdiag.server.ApiException;
+import dev.mpdiag.server.Ingestor;
+import dev.mpdiag.server.query.TimeParam;
+import dev.mpdiag.server.store.ProcessIdentity;
+import dev.mpdiag.server.store.ProcessMeta;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** POST /api/v1/ingest: one cut of JFR chunks from an agent, identified by headers (docs/api.md). */
+public final class IngestApi {
+    private final Ingestor ingestor;
+    private final long maxUpload;
+
+    public IngestApi(Ingestor ingestor, long maxUpload) {
+        this.ingestor = ingestor;
+        this.maxUpload = maxUpload;
+    }
+
+    public void ingest(Context ctx) throws IOException {
+        ProcessIdentity id = identity(ctx);
+        long seq = number(ctx, "X-Mpdiag-Seq", 1);
+        Map<String, String> labels = FormFields.parse(ctx.header("X-Mpdiag-Labels"), "labels");
+        Map<String, String> health = FormFields.parse(ctx.header("X-Mpdiag-Health"), "health");
+        long interval = ctx.header("X-Mpdiag-Interval") == null ? 0 : number(ctx, "X-Mpdiag-Interval", 0);
+        String profile = text(ctx.header("X-Mpdiag-Profile"));
+        String agent = text(ctx.header("X-Mpdiag-Agent"));
+        boolean last = "true".equalsIgnoreCase(ctx.header("X-Mpdiag-Final"));
+        ByteBuffer body = ByteBuffer.wrap(readBody(ctx, maxUpload));
+        Ingestor.Result r = ingestor.ingest(id, seq, body, last, m -> m.kind = ProcessMeta.AGENT, m -> {
+            m.labels = labels;
+            m.health = health;
+            if (interval > 0) {
+                m.intervalMillis = interval;
+            }
+            m.profile = profile;
+            m.agentVersion = agent;
+        });
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("process", r.process());
+        reply.put("seq", r.seq());
+        reply.put("stored", r.stored());
+        reply.put("chunks", r.chunks());
+        reply.put("bytes", r.bytes());
+        Replies.json(ctx, reply);
+    }
+
+    private static ProcessIdentity identity(Context ctx) {
+        String service = ctx.header("X-Mpdiag-Service");
+        String host = ctx.header("X-Mpdiag-Host");
+        long pid = number(ctx, "X-Mpdiag-Pid", 0);
+        long start = number(ctx, "X-Mpdiag-Start", 0);
+        try {
+            return new ProcessIdentity(service, host, pid, start);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("bad identity", e.getMessage()
+                    + " (X-Mpdiag-Service, X-Mpdiag-Host, X-Mpdiag-Pid and X-Mpdiag-Start are required)");
+        }
+    }
+
+    private static long number(Context ctx, String header, long min) {
+        String v = ctx.header(header);
+        if (v == null) {
+            throw ApiException.badRequest("missing header", header + " is required");
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < min) {
+                throw ApiException.badRequest("bad header", header + " must be at least " + min + ", got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("bad header", header + " must be a whole number, got '"
+                    + TimeParam.abbreviate(v) + "'");
+        }
+    }
+
+    private static String text(String v) {
+        return v == null ? null : TimeParam.abbreviate(v.trim());
+    }
+
+    /** Reads the body, refusing it with 413 as soon as it passes the limit, whatever Content-Length said. */
+    static byte[] readBody(Context ctx, long max) throws IOException {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > max) {
+            throw new ApiException(413, "too large", "body of " + declared + " bytes is over the limit of " + max);
+        }
+        byte[] buf = new byte[(int) Math.min(Math.max(declared, 8192), max + 1)];
+        int n = 0;
+        try (InputStream in = ctx.bodyInputStream()) {
+            while (true) {
+                if (n == buf.length) {
+                    if (n > max) {
+                        throw new ApiException(413, "too large", "body is over the limit of " + max + " bytes");
+                    }
+                    buf = java.util.Arrays.copyOf(buf, (int) Math.min((long) buf.length * 2, max + 1));
+                }
+                int r = in.read(buf, n, buf.length - n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+            }
+        }
+        if (n > max) {
+            throw new ApiException(413, "too large", "body is over the limit of " + max + " bytes");
+        }
+        return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.mpdiag.server.api;
+
+import dev.mpdiag.server.store.ProcessMeta;
+import dev.mpdiag.server.store.ProcessStore;
+import dev.mpdiag.server.store.StoredEntry;
+import dev.mpdiag.server.store.Store;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** GET /api/v1/processes: the registry, with each process's status, labels, JVM and agent health. */
+public final class ProcessesApi {
+    /** A process is stale after this many of its intervals without an upload. */
+    static final int STALE_INTERVALS = 3;
+    static final long DEFAULT_INTERVAL_MILLIS = 5000;
+
+    private final Store store;
+
+    public ProcessesApi(Store store) {
+        this.store = store;
+    }
+
+    public void list(Context ctx) {
+        String service = ctx.queryParam("service");
+        long now = System.currentTimeMillis();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (ProcessStore p : store.all()) {
+            if (service == null || service.equals(p.meta().service)) {
+                rows.add(row(p, now));
+            }
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("now", now);
+        body.put("processes", rows);
+        Replies.json(ctx, body);
+    }
+
+    /** live, stale, exited (the agent sent its final cut) or uploaded (post-run .jfr files). */
+    public static String status(ProcessMeta m, long now) {
+        if (ProcessMeta.UPLOAD.equals(m.kind)) {
+            return "uploaded";
+        }
+        if (m.exited) {
+            return "exited";
+        }
+        long interval = m.intervalMillis > 0 ? m.intervalMillis : DEFAULT_INTERVAL_MILLIS;
+        return now - m.lastSeenMillis <= STALE_INTERVALS * interval ? "live" : "stale";
+    }
+
+    static Map<String, Object> row(ProcessStore p, long now) {
+        ProcessMeta m = p.meta();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", m.id);
+        r.put("service", m.service);
+        r.put("host", m.host);
+        r.put("pid", m.pid);
+        r.put("startMillis", m.startMillis);
+        r.put("status", status(m, now));
+        r.put("kind", m.kind);
+        r.put("labels", m.labels);
+        r.put("firstSeenMillis", m.firstSeenMillis);
+        r.put("lastSeenMillis", m.lastSeenMillis);
+        r.put("intervalMillis", m.intervalMillis);
+        r.put("profile", m.profile);
+        r.put("agentVersion", m.agentVersion);
+        r.put("health", m.health);
+        Map<String, Object> jvm = new LinkedHashMap<>();
+        jvm.put("name", m.jvmName);
+        jvm.put("version", m.jvmVersion);
+        jvm.put("jvmArguments", m.jvmArguments);
+        jvm.put("javaArguments", m.javaArguments);
+        r.put("jvm", jvm);
+        StoredEntry first = p.entries().stream().findFirst().orElse(null);
+        StoredEntry last = p.latest();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("uploads", p.size());
+        data.put("bytes", p.bytes());
+        data.put("fromMillis", first == null ? null : first.startNanos() / 1_000_000L);
+        data.put("toMillis", last == null ? null : last.endNanos() / 1_000_000L);
+        data.put("lastSeq", last == null ? null : last.seq());
+        r.put("data", data);
+        return r;
+    }
+}

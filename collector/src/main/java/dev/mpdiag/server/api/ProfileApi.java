@@ -1,0 +1,174 @@
+package dev.mpdiag.server.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.mpdiag.engine.ProfileType;
+import dev.mpdiag.engine.Summary;
+import dev.mpdiag.export.CollapsedWriter;
+import dev.mpdiag.export.SpeedscopeWriter;
+import dev.mpdiag.report.DiffTable;
+import dev.mpdiag.report.FlameTree;
+import dev.mpdiag.server.ApiException;
+import dev.mpdiag.server.query.Query;
+import dev.mpdiag.server.query.Selection;
+import dev.mpdiag.server.store.ProcessStore;
+import dev.mpdiag.server.store.StoredEntry;
+import dev.mpdiag.server.store.Store;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/** Flame graphs, their diff, and exports (collapsed stacks, speedscope, the raw .jfr) of a selection. */
+public final class ProfileApi {
+    /** Frames narrower than this share of the total fold into "other", so a huge profile stays drawable. */
+    static final double DEFAULT_MIN_SHARE = 0.0005;
+    static final int DIFF_ROWS = 50;
+
+    private final Store store;
+    private final Query query;
+
+    public ProfileApi(Store store, Query query) {
+        this.store = store;
+        this.query = query;
+    }
+
+    public void flamegraph(Context ctx) throws IOException {
+        ProfileType type = Params.type(ctx, "cpu");
+        double minShare = Params.share(ctx, "minShare", DEFAULT_MIN_SHARE);
+        boolean split = Params.flag(ctx, "split");
+        Selection sel = Params.selection(ctx, store, "");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = Replies.JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("type", type.id());
+            g.writeStringField("unit", type.unit);
+            writeRange(g, sel);
+            g.writeNumberField("minShare", minShare);
+            if (split) {
+                g.writeArrayFieldStart("processes");
+                for (Map.Entry<ProcessStore, Summary> e : query.perProcess(sel).entrySet()) {
+                    FlameTree tree = FlameTree.of(e.getValue(), type);
+                    g.writeStartObject();
+                    g.writeStringField("id", e.getKey().id());
+                    g.writeNumberField("total", tree.total());
+                    g.writeFieldName("tree");
+                    tree.writeJson(g, minShare);
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            } else {
+                FlameTree tree = FlameTree.of(query.merged(sel), type);
+                writeIds(g, "processes", sel);
+                g.writeNumberField("total", tree.total());
+                g.writeFieldName("tree");
+                tree.writeJson(g, minShare);
+            }
+            g.writeEndObject();
+        }
+        ctx.contentType("application/json").result(out.toByteArray());
+    }
+
+    public void diff(Context ctx) throws IOException {
+        ProfileType type = Params.type(ctx, "cpu");
+        double minShare = Params.share(ctx, "minShare", DEFAULT_MIN_SHARE);
+        int limit = Params.integer(ctx, "limit", DIFF_ROWS, 1, 1000);
+        Selection a = Params.selection(ctx, store, "a.");
+        Selection b = Params.selection(ctx, store, "b.");
+        Summary before = query.merged(a);
+        Summary after = query.merged(b);
+        FlameTree tree = FlameTree.diff(before, after, type);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = Replies.JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("type", type.id());
+            g.writeStringField("unit", type.unit);
+            side(g, "a", a, before, type);
+            side(g, "b", b, after, type);
+            g.writeFieldName("rows");
+            Replies.JSON.writeValue(g, DiffTable.of(before, after, type, limit));
+            g.writeFieldName("tree");
+            tree.writeJson(g, minShare);
+            g.writeEndObject();
+        }
+        ctx.contentType("application/json").result(out.toByteArray());
+    }
+
+    private static void side(JsonGenerator g, String name, Selection sel, Summary s, ProfileType type)
+            throws IOException {
+        g.writeObjectFieldStart(name);
+        writeIds(g, "processes", sel);
+        writeRange(g, sel);
+        g.writeNumberField("total", s.profileOrNull(type) == null ? 0 : s.profileOrNull(type).totalWeight());
+        g.writeEndObject();
+    }
+
+    private static void writeIds(JsonGenerator g, String field, Selection sel) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String id : sel.ids()) {
+            g.writeString(id);
+        }
+        g.writeEndArray();
+    }
+
+    private static void writeRange(JsonGenerator g, Selection sel) throws IOException {
+        g.writeNumberField("from", sel.fromMillis());
+        if (sel.toMillis() < Long.MAX_VALUE / 2) {
+            g.writeNumberField("to", sel.toMillis());
+        } else {
+            g.writeNullField("to");
+        }
+    }
+
+    public void collapsed(Context ctx) throws IOException {
+        ProfileType type = Params.type(ctx, "cpu");
+        Summary s = query.merged(Params.selection(ctx, store, ""));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CollapsedWriter.write(s, type, out);
+        ctx.contentType("text/plain; charset=utf-8").result(out.toByteArray());
+    }
+
+    public void speedscope(Context ctx) throws IOException {
+        ProfileType type = Params.type(ctx, "cpu");
+        Selection sel = Params.selection(ctx, store, "");
+        Summary s = query.merged(sel);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String name = type.id() + " of " + (sel.processes().size() == 1 ? sel.ids().get(0)
+                : sel.processes().size() + " processes");
+        SpeedscopeWriter.write(s, type, name, out);
+        ctx.contentType("application/json").header("Content-Disposition",
+                "attachment; filename=\"mpdiag-" + type.id() + ".speedscope.json\"").result(out.toByteArray());
+    }
+
+    /**
+     * The stored chunks of one process in the range, concatenated: a JFR file is a sequence of chunks, so
+     * this is a recording that {@code jfr summary} and JMC open.
+     */
+    public void jfr(Context ctx) throws IOException {
+        Selection sel = Params.selection(ctx, store, "");
+        if (ctx.queryParams("process").isEmpty() || sel.processes().size() != 1) {
+            throw ApiException.badRequest("one process", "export/jfr needs exactly one process=ID");
+        }
+        ProcessStore p = sel.processes().get(0);
+        List<StoredEntry> entries = p.entries(sel.fromMillis(), sel.toMillis());
+        if (entries.isEmpty()) {
+            throw ApiException.notFound("no data", "process " + p.id() + " has no chunks in that time range");
+        }
+        List<InputStream> parts = new ArrayList<>();
+        long length = 0;
+        for (StoredEntry e : entries) {
+            parts.add(Files.newInputStream(p.chunkFile(e.seq())));
+            length += e.bytes();
+        }
+        String file = "mpdiag-" + p.meta().service.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + p.meta().pid + ".jfr";
+        ctx.contentType("application/octet-stream")
+                .header("Content-Disposition", "attachment; filename=\"" + file + "\"")
+                .header("Content-Length", Long.toString(length))
+                .result(new SequenceInputStream(Collections.enumeration(parts)));
+    }
+}

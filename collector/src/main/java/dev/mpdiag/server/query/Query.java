@@ -1,0 +1,111 @@
+package dev.mpdiag.server.query;
+
+import dev.mpdiag.engine.Series;
+import dev.mpdiag.engine.Summary;
+import dev.mpdiag.server.store.ProcessStore;
+import dev.mpdiag.server.store.StoredEntry;
+import dev.mpdiag.server.store.SummaryCache;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Answers a selection by merging the stored chunk summaries it covers; it never re-parses JFR. */
+public final class Query {
+    private final SummaryCache cache;
+
+    public Query(SummaryCache cache) {
+        this.cache = cache;
+    }
+
+    /** All selected processes merged into one summary. */
+    public Summary merged(Selection sel) {
+        Summary out = new Summary();
+        for (ProcessStore p : sel.processes()) {
+            addProcess(out, p, sel);
+        }
+        return out;
+    }
+
+    /** One summary per selected process, in selection order. */
+    public Map<ProcessStore, Summary> perProcess(Selection sel) {
+        Map<ProcessStore, Summary> out = new LinkedHashMap<>();
+        for (ProcessStore p : sel.processes()) {
+            Summary s = new Summary();
+            addProcess(s, p, sel);
+            out.put(p, s);
+        }
+        return out;
+    }
+
+    private void addProcess(Summary out, ProcessStore p, Selection sel) {
+        for (StoredEntry e : p.entries(sel.fromMillis(), sel.toMillis())) {
+            try {
+                out.merge(cache.get(p, e));
+            } catch (IOException ex) {
+                throw new UncheckedIOException("reading the summary of " + p.id() + " #" + e.seq(), ex);
+            }
+        }
+    }
+
+    /**
+     * One series of one process over the selection's range, read straight from the stored summaries
+     * (no stack tables are merged). A name ending in ".rate" is the per-second rate of a counter gauge
+     * (proc.ctxInvoluntary.rate: switches per second from the cumulative count). Null when absent.
+     */
+    public Series series(ProcessStore p, Selection sel, String metric) {
+        boolean rate = metric.endsWith(RATE) && !metric.equals(RATE);
+        String base = rate ? metric.substring(0, metric.length() - RATE.length()) : metric;
+        Series out = null;
+        for (StoredEntry e : p.entries(sel.fromMillis(), sel.toMillis())) {
+            Series s;
+            try {
+                s = cache.get(p, e).seriesOrNull(base);
+            } catch (IOException ex) {
+                throw new UncheckedIOException("reading the summary of " + p.id() + " #" + e.seq(), ex);
+            }
+            if (s == null) {
+                continue;
+            }
+            if (out == null) {
+                out = new Series(base, s.unit, s.kind);
+            }
+            for (Map.Entry<Long, Double> pt : s.points().subMap(sel.fromMillis(), true, sel.toMillis(), true).entrySet()) {
+                out.add(pt.getKey(), pt.getValue());
+            }
+        }
+        return out == null || !rate ? out : rateOf(out, metric);
+    }
+
+    static final String RATE = ".rate";
+
+    /** Per-second increase between consecutive points; a drop (threads that exited took their counts) is skipped. */
+    static Series rateOf(Series counter, String name) {
+        Series r = new Series(name, counter.unit + "/s", Series.Kind.GAUGE);
+        Map.Entry<Long, Double> prev = null;
+        for (Map.Entry<Long, Double> pt : counter.points().entrySet()) {
+            if (prev != null && pt.getKey() > prev.getKey() && pt.getValue() >= prev.getValue()) {
+                r.add(pt.getKey(), (pt.getValue() - prev.getValue()) * 1000.0 / (pt.getKey() - prev.getKey()));
+            }
+            prev = pt;
+        }
+        return r;
+    }
+
+    /** Names of the series the process has in its latest upload, for error messages and discovery. */
+    public TreeMap<String, String> seriesNames(ProcessStore p) {
+        TreeMap<String, String> names = new TreeMap<>();
+        StoredEntry last = p.latest();
+        if (last != null) {
+            try {
+                for (Series s : cache.get(p, last).allSeries().values()) {
+                    names.put(s.name, s.unit);
+                }
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.mpdiag.server.store;
+
+import dev.mpdiag.engine.Summary;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Recently used chunk summaries, bounded by their encoded size on disk (a proxy for their heap), so
+ * queries over the last minutes never touch the disk while memory stays bounded however much is stored.
+ * Cached summaries are shared: callers merge them into a fresh Summary and never modify them.
+ */
+public final class SummaryCache {
+    private record Key(String process, long seq) {
+    }
+
+    private record Held(Summary summary, long weight) {
+    }
+
+    /** A decoded summary takes several times its encoded size in heap (objects, boxed maps). */
+    private static final int HEAP_PER_ENCODED_BYTE = 4;
+
+    private final long maxWeight;
+    private final LinkedHashMap<Key, Held> map = new LinkedHashMap<>(256, 0.75f, true);
+    private long weight;
+    private long hits;
+    private long misses;
+
+    public SummaryCache(long maxBytes) {
+        this.maxWeight = maxBytes;
+    }
+
+    public Summary get(ProcessStore p, StoredEntry e) throws IOException {
+        Key k = new Key(p.id(), e.seq());
+        synchronized (this) {
+            Held h = map.get(k);
+            if (h != null) {
+                hits++;
+                return h.summary;
+            }
+            misses++;
+        }
+        Summary s = p.readSummary(e.seq());
+        put(p.id(), e.seq(), s, java.nio.file.Files.size(p.summaryFile(e.seq())));
+        return s;
+    }
+
+    /** Adds a summary just made at ingest, so the first query after an upload finds it in memory. */
+    public synchronized void put(String process, long seq, Summary s, long encodedBytes) {
+        long w = encodedBytes * HEAP_PER_ENCODED_BYTE;
+        Held old = map.put(new Key(process, seq), new Held(s, w));
+        weight += w - (old == null ? 0 : old.weight);
+        Iterator<Map.Entry<Key, Held>> it = map.entrySet().iterator();
+        while (weight > maxWeight && it.hasNext()) {
+            Map.Entry<Key, Held> eldest = it.next();
+            if (map.size() == 1) {
+                break;
+            }
+            weight -= eldest.getValue().weight;
+            it.remove();
+        }
+    }
+
+    public synchronized void evict(String process, long seq) {
+        Held h = map.remove(new Key(process, seq));
+        if (h != null) {
+            weight -= h.weight;
+        }
+    }
+
+    public synchronized long weight() {
+        return weight;
+    }
+
+    public synchronized long hits() {
+        return hits;
+    }
+
+    public synchronized long misses() {
+        return misses;
+    }
+}

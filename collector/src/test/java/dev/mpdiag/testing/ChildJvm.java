@@ -1,0 +1,84 @@
+package dev.mpdiag.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A child JVM started by a test, its output in a log file; always destroyed by the test's cleanup. */
+public final class ChildJvm implements AutoCloseable {
+    public final Process process;
+    public final Path log;
+
+    private ChildJvm(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    public static ChildJvm start(Path log, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Recordings.javaOf(System.getProperty("java.home")));
+        cmd.addAll(args);
+        Files.createDirectories(log.getParent());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ChildJvm(p, log);
+    }
+
+    /** The collector (target/mpdiag.jar) serving on 127.0.0.1:port from dataDir. */
+    public static ChildJvm collector(int port, Path dataDir, Path log) throws Exception {
+        ChildJvm c = start(log, List.of("-Xmx512m", "-jar", Path.of("target", "mpdiag.jar").toAbsolutePath().toString(),
+                "serve", "--port", Integer.toString(port), "--data", dataDir.toString()));
+        Http http = new Http(port);
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (!c.process.isAlive()) {
+                throw new IllegalStateException("collector exited: " + c.output());
+            }
+            try {
+                if (http.get("/api/v1").status() == 200) {
+                    return c;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        c.close();
+        throw new IllegalStateException("collector did not start in 30 s: " + c.output());
+    }
+
+    /** A free loopback port (free when asked; a test that restarts a server on it reuses it at once). */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    public String output() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    public int waitFor(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("child did not exit in " + seconds + " s: " + log);
+        }
+        return process.exitValue();
+    }
+
+    /** kill -9: no shutdown hooks, no flushing, like a crash. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+}
