@@ -73,6 +73,8 @@ public final class ChunkSummarizer {
         s.registerSamples(scope);
         if (scope.periodic()) {
             new PeriodicEvents(s.parser, s.summary).register();
+            new ThreadEvents(s.parser, s.summary, s).register();
+            new OldObjectEvents(s.parser, s.summary, s.names, s).register();
         } else {
             new PeriodicEvents(s.parser, s.summary).registerIdentity();
         }
@@ -259,6 +261,12 @@ public final class ChunkSummarizer {
                 summary.warn("lock stack unreadable: " + e.getMessage());
             }
         });
+    }
+
+    /** The summary stack id of a stack trace pool key, or -1 when the event has no stack trace. */
+    int stackId(long stackKey) throws JfrFormatException {
+        int[] frames = resolveStack(stackKey);
+        return frames.length == 0 ? -1 : summary.stacks.intern(frames);
     }
 
     // Stack key (plus optional synthetic leaf for an allocated or contended class) to a summary stack id.

@@ -1,6 +1,9 @@
 package dev.mpdiag.engine;
 
-/** Who a recording came from: pid, JVM, command line and start time (from jdk.JVMInformation). */
+/**
+ * Who a recording came from: pid, JVM, command line and start time (from jdk.JVMInformation), and the heap
+ * limit (jdk.GCHeapConfiguration, else the reserved heap of jdk.GCHeapSummary).
+ */
 public final class JvmInfo {
     public long pid = -1;
     public String jvmName;
@@ -8,6 +11,8 @@ public final class JvmInfo {
     public String jvmArguments;
     public String javaArguments;
     public long startMillis = -1;
+    /** The most the heap may grow to (-Xmx), or -1 when the recording does not say. */
+    public long maxHeapBytes = -1;
 
     public boolean isKnown() {
         return pid > 0 || startMillis > 0;
@@ -24,6 +29,9 @@ public final class JvmInfo {
         }
         if (startMillis <= 0) {
             startMillis = o.startMillis;
+        }
+        if (maxHeapBytes <= 0) {
+            maxHeapBytes = o.maxHeapBytes;
         }
         if (jvmName == null) {
             jvmName = o.jvmName;

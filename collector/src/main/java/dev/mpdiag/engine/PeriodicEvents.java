@@ -38,6 +38,7 @@ final class PeriodicEvents {
         gauge("jdk.MetaspaceSummary", "metaspace.used", "metaspace.used", "bytes", Conv.LONG);
         classes();
         heap();
+        heapConfiguration();
         garbageCollection();
         processResources();
         jvmInformation();
@@ -128,6 +129,7 @@ final class PeriodicEvents {
         int when = v.slot("when");
         int used = v.slot("heapUsed");
         int committed = v.slot("heapSpace.committedSize");
+        int reserved = v.slot("heapSpace.reservedSize");
         JfrType whenType = when >= 0 && v.isConstantPool(when) ? v.slotType(when) : null;
         Series all = summary.series("heap.used", "bytes", Series.Kind.GAUGE);
         Series afterGc = summary.series("heap.afterGc", "bytes", Series.Kind.GAUGE);
@@ -138,10 +140,28 @@ final class PeriodicEvents {
             if (committed >= 0) {
                 committedSeries.add(ms, e.getLong(committed));
             }
+            if (reserved >= 0 && !heapConfigured) {
+                summary.jvm.maxHeapBytes = e.getLong(reserved);
+            }
             Object w = whenType == null ? null : pools.field(whenType, e.getLong(when), "when");
             if ("After GC".equals(w)) {
                 afterGc.add(ms, e.getLong(used));
             }
+        });
+    }
+
+    // The configured maximum wins over the reserved heap, whichever event comes first in the chunk.
+    private boolean heapConfigured;
+
+    private void heapConfiguration() {
+        EventView v = view("jdk.GCHeapConfiguration");
+        if (v == null || v.slot("maxSize") < 0) {
+            return;
+        }
+        int max = v.slot("maxSize");
+        chain("jdk.GCHeapConfiguration", e -> {
+            heapConfigured = true;
+            summary.jvm.maxHeapBytes = e.getLong(max);
         });
     }
 

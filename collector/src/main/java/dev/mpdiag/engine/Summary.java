@@ -1,6 +1,7 @@
 package dev.mpdiag.engine;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.TreeMap;
 
 /**
  * What the engine keeps of JFR data: profiles over interned stacks, time series, lock statistics, GC
- * figures and JVM identity. A chunk is summarized once; summaries merge, and merging the summaries of two
+ * figures, thread starts and ends by name pattern, old-object samples and JVM identity. A chunk is summarized once; summaries merge, and merging the summaries of two
  * chunk sets gives the summary of their union.
  */
 public final class Summary {
@@ -20,6 +21,8 @@ public final class Summary {
     private final TreeMap<String, Series> series = new TreeMap<>();
     private final Map<String, LockStats> locks = new LinkedHashMap<>();
     public final GcSummary gc = new GcSummary();
+    private final TreeMap<String, ThreadStats> threads = new TreeMap<>();
+    private final OldObjects oldObjects = new OldObjects();
     private final TreeMap<String, Long> eventCounts = new TreeMap<>();
     private final List<String> warnings = new ArrayList<>();
     private long startNanos = Long.MAX_VALUE;
@@ -80,6 +83,26 @@ public final class Summary {
 
     public Iterable<LockStats> locks() {
         return locks.values();
+    }
+
+    /** The starts and ends of threads whose names have this pattern ({@link ThreadStats#pattern}). */
+    public ThreadStats thread(String pattern) {
+        return threads.computeIfAbsent(pattern, ThreadStats::new);
+    }
+
+    /** Thread starts and ends by name pattern, in pattern order. */
+    public Map<String, ThreadStats> threads() {
+        return Collections.unmodifiableMap(threads);
+    }
+
+    /** Adds a sample; a second sighting of the same object keeps the newer one, and only the best 256 stay. */
+    public void addOldObject(OldObjectSample sample) {
+        oldObjects.add(sample);
+    }
+
+    /** Old-object samples (leak candidates), one per object, allocated when the heap was fullest first. */
+    public List<OldObjectSample> oldObjects() {
+        return oldObjects.list();
     }
 
     public void countEvents(String type, long n) {
@@ -160,6 +183,17 @@ public final class Summary {
             }
         }
         gc.mergeFrom(other.gc);
+        for (ThreadStats t : other.threads.values()) {
+            ThreadStats to = thread(t.pattern);
+            to.addEnds(t.ended());
+            for (Map.Entry<Integer, long[]> site : t.startSites().entrySet()) {
+                int id = site.getKey() == ThreadStats.NO_STACK ? ThreadStats.NO_STACK : stackMap[site.getKey()];
+                to.addStarts(id, site.getValue()[0], site.getValue()[1]);
+            }
+        }
+        for (OldObjectSample o : other.oldObjects()) {
+            oldObjects.add(o.allocationStack() < 0 ? o : o.withStack(stackMap[o.allocationStack()]));
+        }
         for (Map.Entry<String, Long> e : other.eventCounts.entrySet()) {
             countEvents(e.getKey(), e.getValue());
         }

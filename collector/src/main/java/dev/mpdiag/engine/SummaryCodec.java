@@ -13,15 +13,18 @@ import java.util.zip.Inflater;
  *
  * <p>Layout: a 21-byte header (magic "MPDS", version, flags, body length, stored length, CRC-32 of the
  * stored bytes; ints big-endian), then the body, deflated when flag bit 0 is set. The body is a string
- * table, then jvm, time range and chunk count, frames, stacks, profiles, series, locks, gc, event counts
- * and warnings, in that order, with integers as LEB128 varints (zigzag when signed). Strings are referred
- * to by table index, so a frame name shared by many lines is stored once. Enums are stored by ordinal:
- * reordering FrameKind, ProfileType, Series.Kind or LockStats.Kind, or changing the layout, needs a new
- * VERSION.
+ * table, then jvm (with the max heap), time range and chunk count, frames, stacks, profiles, series,
+ * locks, gc, thread patterns (ends and start sites), old-object samples, event counts and warnings, in that
+ * order, with integers as LEB128 varints (zigzag when signed). Strings are referred to by table index, so a
+ * frame name shared by many lines is stored once. Enums are stored by ordinal: reordering FrameKind,
+ * ProfileType, Series.Kind or LockStats.Kind, or changing the layout, needs a new VERSION.
+ *
+ * <p>Version 2 added the max heap, thread patterns and old-object samples; version 1 summaries are refused
+ * like any other version.
  */
 public final class SummaryCodec {
     static final int MAGIC = 0x4D504453;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int HEADER_SIZE = 21;
     private static final int FLAG_DEFLATED = 1;
     /** Deflate expands at most about 1032:1, so a body length claimed beyond that is corrupt. */

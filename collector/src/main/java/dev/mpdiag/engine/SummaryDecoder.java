@@ -1,6 +1,7 @@
 package dev.mpdiag.engine;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Set;
@@ -38,6 +39,8 @@ final class SummaryDecoder {
         d.series();
         d.locks();
         d.gc();
+        d.threads();
+        d.oldObjects();
         d.eventCounts();
         int warnings = d.in.readCount(1, "warning");
         for (int i = 0; i < warnings; i++) {
@@ -84,6 +87,7 @@ final class SummaryDecoder {
         s.jvm.jvmVersion = string();
         s.jvm.jvmArguments = string();
         s.jvm.javaArguments = string();
+        s.jvm.maxHeapBytes = in.readSignedVarLong();
     }
 
     private void frames() throws IOException {
@@ -197,6 +201,52 @@ final class SummaryDecoder {
             if (s.gc.byCollector().put(name, v) != null) {
                 throw in.corrupt("collector " + name + " twice");
             }
+        }
+    }
+
+    private void threads() throws IOException {
+        int n = in.readCount(3, "thread pattern");
+        int stacks = s.stacks.size();
+        for (int i = 0; i < n; i++) {
+            String pattern = name("thread pattern");
+            if (s.threads().containsKey(pattern)) {
+                throw in.corrupt("thread pattern " + pattern + " twice");
+            }
+            ThreadStats t = s.thread(pattern);
+            t.addEnds(in.readSignedVarLong());
+            int sites = in.readCount(3, "thread start site");
+            // Ids from -1 (no stack) up, shifted by one so nextId's strictly ascending rule applies.
+            int shifted = -1;
+            for (int e = 0; e < sites; e++) {
+                shifted = nextId(shifted, stacks + 1, "thread start stack id");
+                t.addStarts(shifted - 1, in.readSignedVarLong(), in.readSignedVarLong());
+            }
+        }
+    }
+
+    private void oldObjects() throws IOException {
+        int n = in.readCount(9, "old object");
+        if (n > OldObjects.MAX) {
+            throw in.corrupt(n + " old objects, more than the " + OldObjects.MAX + " a summary keeps");
+        }
+        int stacks = s.stacks.size();
+        for (int i = 0; i < n; i++) {
+            String className = string();
+            int stack = in.readIndex(stacks + 1, "old object stack id") - 1;
+            long ticks = in.readSignedVarLong();
+            long millis = in.readSignedVarLong();
+            long age = in.readSignedVarLong();
+            long heap = in.readSignedVarLong();
+            int arrayLength = readInt("array length");
+            String rootKind = string();
+            String[] chain = new String[in.readCount(1, "chain step")];
+            for (int c = 0; c < chain.length; c++) {
+                chain[c] = name("chain step");
+            }
+            s.addOldObject(new OldObjectSample(className, stack, ticks, millis, age, heap, arrayLength, Arrays.asList(chain), rootKind));
+        }
+        if (s.oldObjects().size() != n) {
+            throw in.corrupt("old objects repeat one another");
         }
     }
 

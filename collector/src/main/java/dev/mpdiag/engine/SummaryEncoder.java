@@ -32,6 +32,8 @@ final class SummaryEncoder {
         e.series(s);
         e.locks(s);
         e.gc(s.gc);
+        e.threads(s);
+        e.oldObjects(s);
         e.out.writeVarLong(s.eventCounts().size());
         for (Map.Entry<String, Long> c : s.eventCounts().entrySet()) {
             e.out.writeVarLong(e.ref(c.getKey()));
@@ -71,6 +73,7 @@ final class SummaryEncoder {
         out.writeVarLong(ref(jvm.jvmVersion));
         out.writeVarLong(ref(jvm.jvmArguments));
         out.writeVarLong(ref(jvm.javaArguments));
+        out.writeSignedVarLong(jvm.maxHeapBytes);
     }
 
     private void frames(FrameTable frames) {
@@ -211,6 +214,51 @@ final class SummaryEncoder {
             out.writeVarLong(ref(c.getKey()));
             for (int i = 0; i < 3; i++) {
                 out.writeSignedVarLong(c.getValue()[i]);
+            }
+        }
+    }
+
+    /** A stack id or -1 (none), checked against the table. */
+    private static int checkStack(int id, int stackCount, String what) {
+        if (id < -1 || id >= stackCount) {
+            throw new IllegalStateException(what + " refers to stack " + id + " of " + stackCount);
+        }
+        return id;
+    }
+
+    private void threads(Summary s) {
+        out.writeVarLong(s.threads().size());
+        for (ThreadStats t : s.threads().values()) {
+            out.writeVarLong(ref(t.pattern));
+            out.writeSignedVarLong(t.ended());
+            // Sites in ascending stack id order (NO_STACK, -1, first), each id as its gap to the previous one.
+            out.writeVarLong(t.startSites().size());
+            int prev = -2;
+            for (Map.Entry<Integer, long[]> site : t.startSites().entrySet()) {
+                int id = checkStack(site.getKey(), s.stacks.size(), "thread pattern " + t.pattern);
+                out.writeVarLong(id - prev - 1);
+                out.writeSignedVarLong(site.getValue()[0]);
+                out.writeSignedVarLong(site.getValue()[1]);
+                prev = id;
+            }
+        }
+    }
+
+    private void oldObjects(Summary s) {
+        out.writeVarLong(s.oldObjects().size());
+        for (OldObjectSample o : s.oldObjects()) {
+            out.writeVarLong(ref(o.className()));
+            // Stack id + 1, so -1 (no stack) is 0.
+            out.writeVarLong(checkStack(o.allocationStack(), s.stacks.size(), "old object " + o.className()) + 1L);
+            out.writeSignedVarLong(o.allocationTicks());
+            out.writeSignedVarLong(o.allocationMillis());
+            out.writeSignedVarLong(o.ageNanos());
+            out.writeSignedVarLong(o.heapUsedBytes());
+            out.writeSignedVarLong(o.arrayLength());
+            out.writeVarLong(ref(o.rootKind()));
+            out.writeVarLong(o.chain().size());
+            for (String step : o.chain()) {
+                out.writeVarLong(ref(step));
             }
         }
     }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +43,19 @@ class MergeTest {
         out.put("gc", s.gc.count() + "/" + s.gc.totalPauseNanos() + "/" + s.gc.maxPauseNanos());
         out.put("events", new TreeMap<>(s.eventCounts()));
         out.put("time", s.startNanos() + ".." + s.endNanos() + " chunks " + s.chunks());
-        out.put("jvm", s.jvm.processKey() + " " + s.jvm.jvmVersion);
+        out.put("jvm", s.jvm.processKey() + " " + s.jvm.jvmVersion + " max heap " + s.jvm.maxHeapBytes);
+        for (ThreadStats t : s.threads().values()) {
+            Map<String, String> sites = new TreeMap<>();
+            t.startSites().forEach((stack, v) -> sites.put(stack < 0 ? "(none)" : spell(s, s.stacks.frames(stack)), v[0] + "@" + v[1]));
+            int top = t.topStartStack();
+            out.put("threads." + t.pattern, t.started() + "/" + t.ended() + " top " + (top < 0 ? "(none)" : spell(s, s.stacks.frames(top)))
+                    + " " + sites);
+        }
+        List<String> oldObjects = new ArrayList<>();
+        for (OldObjectSample o : s.oldObjects()) {
+            oldObjects.add(o.withStack(0) + " at " + (o.allocationStack() < 0 ? "(none)" : spell(s, s.stacks.frames(o.allocationStack()))));
+        }
+        out.put("oldObjects", oldObjects);
         return out;
     }
 
@@ -83,5 +96,67 @@ class MergeTest {
         assertTrue(expected.containsKey("profile.lock") && expected.containsKey("profile.alloc"), expected.keySet().toString());
         assertEquals(expected, canonical(ab));
         assertEquals(expected, canonical(ba));
+    }
+
+    @Test
+    void threadPatternsAndOldObjectsMergeLikeTheUnion() throws Exception {
+        Path rec = Recordings.leakAndThreads();
+        List<ByteBuffer> chunks = ChunkSplitter.split(rec).chunks();
+        assertTrue(chunks.size() >= 3, "want several chunks, got " + chunks.size());
+        Summary union = new RecordingAnalyzer().analyzeFiles(List.of(rec), Progress.NONE).merged();
+        // JFR writes every live sample again at each cut; the union keeps each object once.
+        int perChunk = 0;
+        int chunksWithSamples = 0;
+        for (ByteBuffer c : chunks) {
+            int n = ChunkSummarizer.summarize(c).oldObjects().size();
+            perChunk += n;
+            chunksWithSamples += n > 0 ? 1 : 0;
+        }
+        assertTrue(chunksWithSamples >= 2, "old objects in only " + chunksWithSamples + " chunks");
+        assertTrue(perChunk > union.oldObjects().size(), "no sample seen twice: " + perChunk + " vs " + union.oldObjects().size());
+        Map<String, Object> expected = canonical(union);
+        assertTrue(expected.containsKey("threads.leaky-worker-#") && expected.containsKey("threads.pool-#-thread-#"), expected.keySet().toString());
+        for (int cut = 1; cut < chunks.size(); cut++) {
+            Summary a = summarize(chunks.subList(0, cut));
+            Summary b = summarize(chunks.subList(cut, chunks.size()));
+            Summary ab = new Summary();
+            ab.merge(a);
+            ab.merge(b);
+            Summary ba = new Summary();
+            ba.merge(b);
+            ba.merge(a);
+            assertEquals(expected, canonical(ab), "split at chunk " + cut);
+            assertEquals(expected, canonical(ba), "split at chunk " + cut + ", merged b first");
+        }
+    }
+
+    @Test
+    void oldObjectsKeepTheBestAcrossManyMerges() {
+        // More samples than a summary keeps, spread over summaries in two orders: the same 256 must stay.
+        List<Summary> parts = new ArrayList<>();
+        Random random = new Random(7);
+        for (int p = 0; p < 6; p++) {
+            Summary s = new Summary();
+            // Frames interned in a different order per part, so stack ids differ between summaries.
+            for (int f = 0; f < 5; f++) {
+                s.frames.intern("Alloc.site" + (f + p) % 5, 1, FrameKind.JIT);
+            }
+            for (int i = 0; i < 150; i++) {
+                long ticks = random.nextInt(400);
+                int stack = s.stacks.intern(new int[] {s.frames.intern("Alloc.site" + ticks % 5, 1, FrameKind.JIT)});
+                // A re-sighting of one object differs only in age and chain: its class, heap figure and stack are fixed.
+                s.addOldObject(new OldObjectSample("C" + ticks % 7, stack, ticks, ticks, random.nextInt(1000),
+                        ticks * 1000, -1, List.of("Holder.f" + random.nextInt(3)), "root kind"));
+            }
+            parts.add(s);
+        }
+        Summary forward = new Summary();
+        parts.forEach(forward::merge);
+        Summary backward = new Summary();
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            backward.merge(parts.get(i));
+        }
+        assertEquals(OldObjects.MAX, forward.oldObjects().size());
+        assertEquals(canonical(forward).get("oldObjects"), canonical(backward).get("oldObjects"));
     }
 }

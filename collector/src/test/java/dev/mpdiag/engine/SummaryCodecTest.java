@@ -31,7 +31,7 @@ class SummaryCodecTest {
     static Map<String, Object> parts(Summary s) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("jvm", List.of(s.jvm.pid, s.jvm.startMillis, String.valueOf(s.jvm.jvmName), String.valueOf(s.jvm.jvmVersion),
-                String.valueOf(s.jvm.jvmArguments), String.valueOf(s.jvm.javaArguments)));
+                String.valueOf(s.jvm.jvmArguments), String.valueOf(s.jvm.javaArguments), s.jvm.maxHeapBytes));
         out.put("time", s.startNanos() + ".." + s.endNanos() + " chunks " + s.chunks());
         List<String> frames = new ArrayList<>();
         for (int i = 0; i < s.frames.size(); i++) {
@@ -69,6 +69,18 @@ class SummaryCodecTest {
         Map<String, String> collectors = new TreeMap<>();
         s.gc.byCollector().forEach((name, v) -> collectors.put(name, Arrays.toString(v)));
         out.put("gc", s.gc.count() + "/" + s.gc.totalPauseNanos() + "/" + s.gc.maxPauseNanos() + " " + collectors);
+        List<String> threads = new ArrayList<>();
+        for (ThreadStats t : s.threads().values()) {
+            Map<Integer, String> sites = new TreeMap<>();
+            t.startSites().forEach((id, v) -> sites.put(id, Arrays.toString(v)));
+            threads.add(t.pattern + " " + t.started() + "/" + t.ended() + " top " + t.topStartStack() + " " + sites);
+        }
+        out.put("threads", threads);
+        List<String> oldObjects = new ArrayList<>();
+        for (OldObjectSample o : s.oldObjects()) {
+            oldObjects.add(o.toString());
+        }
+        out.put("oldObjects", oldObjects);
         out.put("events", new TreeMap<>(s.eventCounts()));
         out.put("warnings", new ArrayList<>(s.warnings()));
         return out;
@@ -90,7 +102,7 @@ class SummaryCodecTest {
 
     private static List<Path> recordings() throws Exception {
         List<Path> all = new ArrayList<>(List.of(Recordings.jdk17(), Recordings.asyncProfiler(), Recordings.asyncProfilerWall(),
-                Recordings.withAgent(), Recordings.jdk17MultiChunk()));
+                Recordings.withAgent(), Recordings.jdk17MultiChunk(), Recordings.leakAndThreads()));
         Path jdk25 = Recordings.jdk25();
         if (jdk25 != null) {
             all.add(jdk25);
@@ -137,6 +149,11 @@ class SummaryCodecTest {
         assertTrue(s.allSeries().values().stream().anyMatch(ser -> ser.points().values().stream().anyMatch(v -> v != Math.rint(v))),
                 "no fractional series value");
         assertTrue(s.jvm.isKnown() && s.jvm.jvmArguments != null && s.jvm.javaArguments != null, "no jvm identity");
+        assertTrue(s.jvm.maxHeapBytes > 0, "no max heap");
+        assertTrue(s.threads().values().stream().anyMatch(t -> t.ended() > 0 && t.topStartStack() >= 0), "no thread pattern with a start site");
+        assertTrue(s.threads().values().stream().anyMatch(t -> t.startSites().containsKey(ThreadStats.NO_STACK)), "no start without a stack");
+        assertTrue(s.oldObjects().stream().anyMatch(o -> o.chain().size() > 2 && o.rootKind() != null), "no old object with a chain");
+        assertTrue(s.oldObjects().stream().anyMatch(o -> o.chain().isEmpty() && o.allocationStack() >= 0), "no old object without a chain");
     }
 
     @Test
@@ -191,6 +208,15 @@ class SummaryCodecTest {
         s.warn(null);
         s.jvm.pid = Long.MIN_VALUE;
         s.jvm.jvmName = "";
+        s.jvm.maxHeapBytes = Long.MAX_VALUE;
+        s.thread(odd).addStarts(ThreadStats.NO_STACK, 3, Long.MIN_VALUE);
+        s.thread(odd).addStarts(deep, 3, -1);
+        s.thread(odd).addStarts(empty, Long.MAX_VALUE, Long.MAX_VALUE);
+        s.thread("").addEnds(-4);
+        s.addOldObject(new OldObjectSample(null, ThreadStats.NO_STACK, Long.MIN_VALUE, Long.MAX_VALUE, -1, 0, Integer.MIN_VALUE,
+                List.of(), null));
+        s.addOldObject(new OldObjectSample(odd, deep, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, -5, Integer.MAX_VALUE,
+                List.of(odd, "", "root: " + odd), odd));
         s.addChunks(-2);
         Summary back = roundTrip(s);
         assertSameSummary(s, back, "hand-made");
@@ -222,7 +248,11 @@ class SummaryCodecTest {
         byte[] version = good.clone();
         version[7]++;
         IOException e = assertThrows(IOException.class, () -> SummaryCodec.decode(version));
-        assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("version 3") && e.getMessage().contains("reads version 2"), e.getMessage());
+        byte[] v1 = good.clone();
+        ByteBuffer.wrap(v1).putInt(4, 1);
+        e = assertThrows(IOException.class, () -> SummaryCodec.decode(v1));
+        assertEquals("summary format version 1; this build reads version 2", e.getMessage());
         byte[] jfr = Files.readAllBytes(Recordings.jdk17());
         e = assertThrows(IOException.class, () -> SummaryCodec.decode(jfr));
         assertTrue(e.getMessage().contains("not a summary"), e.getMessage());

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Real recordings of {@link Workload}, made once per test JVM by starting child JVMs with JFR (or
+ * Real recordings of {@link Workload} (and {@link LeakWorkload}), made once per test JVM by starting child JVMs with JFR (or
  * async-profiler) and cached under target/recordings so several test classes share them.
  */
 public final class Recordings {
@@ -70,6 +70,18 @@ public final class Recordings {
                         + ",settings=" + Path.of("src", "test", "resources", "dense.jfc").toAbsolutePath()), true);
     }
 
+    /**
+     * {@link LeakWorkload} on JDK 17 with leak-threads.jfc, -Xmx256m, 3 s: threads that pile up, pools whose
+     * threads end, a static map that grows, and old-object samples with reference chains in several chunks.
+     */
+    public static synchronized Path leakAndThreads() throws Exception {
+        Path out = DIR.resolve("leak-threads.jfr").toAbsolutePath();
+        return record("leak-threads.jfr", javaOf(System.getProperty("java.home")), List.of("-Xmx256m",
+                "-XX:StartFlightRecording=filename=" + out
+                        + ",settings=" + Path.of("src", "test", "resources", "leak-threads.jfc").toAbsolutePath()),
+                LeakWorkload.class, List.of(Long.toString(LeakWorkload.RUN_MILLIS)));
+    }
+
     public static String javaOf(String home) {
         return Path.of(home, "bin", "java").toString();
     }
@@ -98,6 +110,14 @@ public final class Recordings {
     }
 
     private static Path record(String name, String java, List<String> jvmArgs, boolean rotate) throws Exception {
+        List<String> args = new ArrayList<>(List.of(Long.toString(RUN_MILLIS)));
+        if (rotate) {
+            args.add("rotate");
+        }
+        return record(name, java, jvmArgs, Workload.class, args);
+    }
+
+    private static Path record(String name, String java, List<String> jvmArgs, Class<?> main, List<String> args) throws Exception {
         Path out = DIR.resolve(name);
         if (Files.exists(out) && Files.size(out) > 0) {
             return out;
@@ -108,11 +128,8 @@ public final class Recordings {
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(Path.of("target", "test-classes").toAbsolutePath().toString());
-        cmd.add(Workload.class.getName());
-        cmd.add(Long.toString(RUN_MILLIS));
-        if (rotate) {
-            cmd.add("rotate");
-        }
+        cmd.add(main.getName());
+        cmd.addAll(args);
         Path log = DIR.resolve(name + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
