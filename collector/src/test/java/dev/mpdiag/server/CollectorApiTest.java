@@ -230,6 +230,19 @@ class CollectorApiTest {
     }
 
     @Test
+    void anUnreadableSummaryIsMadeAgainFromItsChunks() throws Exception {
+        ingest("orders", 32, 1, chunks.get(0));
+        long total = cpuTotal("");
+        server.close();
+        Path dir = data.resolve("processes").resolve(java.net.URLEncoder.encode(id("orders", 32), StandardCharsets.UTF_8));
+        // As a summary written by an older format version (or damaged) would be.
+        Files.write(dir.resolve("1.sum"), "MPDS old format".getBytes(StandardCharsets.UTF_8));
+        start();
+        assertEquals(total, cpuTotal(""));
+        assertTrue(Files.size(dir.resolve("1.sum")) > 20, "the summary was written again");
+    }
+
+    @Test
     void timeRangesSelectUploadsAndExportJfrOpensWithTheJdkReader() throws Exception {
         ingestAll("orders", 41);
         String p = "&process=" + Http.enc(id("orders", 41));

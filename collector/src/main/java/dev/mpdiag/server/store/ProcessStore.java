@@ -1,8 +1,11 @@
 package dev.mpdiag.server.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mpdiag.engine.ChunkSummarizer;
 import dev.mpdiag.engine.Summary;
 import dev.mpdiag.engine.SummaryCodec;
+import dev.mpdiag.jfr.ChunkSplitter;
+import dev.mpdiag.jfr.JfrFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -185,9 +188,27 @@ public final class ProcessStore {
         return dir;
     }
 
-    /** Reads the stored summary of an upload. */
+    /**
+     * Reads the stored summary of an upload. One the engine can no longer read (written by an older version,
+     * or damaged) is made again from the upload's chunks, which are the truth, and saved.
+     */
     Summary readSummary(long seq) throws IOException {
-        return SummaryCodec.decode(Files.readAllBytes(summaryFile(seq)));
+        try {
+            return SummaryCodec.decode(Files.readAllBytes(summaryFile(seq)));
+        } catch (IOException unreadable) {
+            Summary s = new Summary();
+            try {
+                if (Files.size(chunkFile(seq)) > 0) {
+                    for (ByteBuffer c : ChunkSplitter.split(chunkFile(seq)).chunks()) {
+                        s.merge(ChunkSummarizer.summarize(c));
+                    }
+                }
+            } catch (JfrFormatException e) {
+                throw new IOException(meta.id + " #" + seq + ": chunk unreadable: " + e.getMessage(), e);
+            }
+            DurableFiles.write(summaryFile(seq), SummaryCodec.encode(s), true);
+            return s;
+        }
     }
 
     /** Deletes the given uploads (retention): index first, so a crash midway never lists a deleted file. */
