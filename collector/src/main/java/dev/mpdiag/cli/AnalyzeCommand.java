@@ -1,9 +1,15 @@
 package dev.mpdiag.cli;
 
+import dev.mpdiag.checks.CheckResult;
+import dev.mpdiag.checks.Checks;
+import dev.mpdiag.checks.Limits;
+import dev.mpdiag.checks.ProcessData;
 import dev.mpdiag.engine.ProcessSummary;
 import dev.mpdiag.engine.RecordingAnalyzer;
+import dev.mpdiag.engine.Summary;
 import dev.mpdiag.engine.jmc.JmcFinding;
 import dev.mpdiag.engine.jmc.JmcRuleRunner;
+import dev.mpdiag.report.CheckReport;
 import dev.mpdiag.report.FailOn;
 import dev.mpdiag.report.HtmlReport;
 import dev.mpdiag.report.JsonReport;
@@ -39,13 +45,21 @@ final class AnalyzeCommand implements Callable<Integer> {
     Path json;
 
     @Option(names = "--fail-on", paramLabel = "LIST", split = ",",
-            description = "Exit 1 when any of these is reached: a JMC severity (info, warning) or a JMC rule id, "
-                    + "optionally with a severity (JavaBlocking:info). Example: --fail-on warning,SystemGc:info")
+            description = "Exit 1 when any of these is reached: a check id (heap-trend, lock-hotspot, ...; at warn, or "
+                    + "id:fail), checks (any check at warn; checks:fail), a JMC severity (info, warning) or a JMC rule id, "
+                    + "optionally with a severity (JavaBlocking:info). Example: --fail-on checks:fail,lock-hotspot,SystemGc:info")
     List<String> failOn = new ArrayList<>();
 
     @Option(names = "--jmc", paramLabel = "MODE", defaultValue = "auto",
             description = "Run JMC's automated-analysis rules: auto (skip files over 256 MB), on, off. Default: ${DEFAULT-VALUE}.")
     JmcMode jmc;
+
+    @Option(names = "--threshold", paramLabel = "CHECK.KEY=VALUE",
+            description = "Override a check threshold (repeatable), e.g. --threshold heap-trend.warnSharePerHour=0.1; docs/checks.md lists them.")
+    List<String> thresholds = new ArrayList<>();
+
+    @Option(names = "--checks-config", paramLabel = "FILE", description = "Check thresholds, one CHECK.KEY=VALUE per line.")
+    Path checksConfig;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
@@ -53,7 +67,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         FailOn gate = FailOn.parse(failOn, JmcRuleRunner.ruleIds());
-        if (!gate.isEmpty() && jmc == JmcMode.off) {
+        Limits limits = ChecksConfig.load(checksConfig, thresholds);
+        if (gate.needsJmc() && jmc == JmcMode.off) {
             throw new Main.UsageException("--fail-on needs JMC's rules; it cannot be combined with --jmc=off");
         }
         OutputFiles.checkWritable(html, json);
@@ -78,20 +93,39 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         ProcessReport merged = ReportBuilder.buildMerged(result.merged(), reports, mergedSources(result));
         new TextReport(System.out).print(reports, merged, result.warnings());
+        List<CheckResult> checks = runChecks(result, limits);
+        CheckReport.print(System.out, checks);
         if (json != null) {
-            JsonReport.write(json, reports, merged, result.warnings());
+            JsonReport.write(json, reports, merged, result.warnings(), checks);
             System.err.println("mpdiag: wrote " + json);
         }
         if (html != null) {
             HtmlReport.write(html, result, reports, merged);
             System.err.println("mpdiag: wrote " + html);
         }
-        List<String> reached = gate.reached(reports);
+        List<String> reached = new ArrayList<>(gate.reached(reports));
+        reached.addAll(gate.reachedChecks(checks));
         if (!reached.isEmpty()) {
             System.err.println("mpdiag: --fail-on reached: " + String.join("; ", reached));
             return Main.EXIT_GATE;
         }
         return 0;
+    }
+
+    /**
+     * The files of one run are the processes of one service: per-process checks on each, and the checks across
+     * processes on all of them together.
+     */
+    static List<CheckResult> runChecks(RecordingAnalyzer.Result result, Limits limits) {
+        List<ProcessData> data = new ArrayList<>();
+        for (ProcessSummary p : result.processes()) {
+            Summary s = p.summary();
+            if (s.startNanos() <= s.endNanos()) {
+                data.add(new ProcessData(p.label(), java.util.Map.of(), s, s.startNanos() / 1_000_000L,
+                        s.endNanos() / 1_000_000L));
+            }
+        }
+        return data.isEmpty() ? List.of() : Checks.run(java.util.Map.of("recordings", data), limits);
     }
 
     private static List<String> mergedSources(RecordingAnalyzer.Result r) {

@@ -40,13 +40,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "Memory for decoded chunk summaries (default ${DEFAULT-VALUE}).")
     String cache;
 
+    @Option(names = "--checks-config", paramLabel = "FILE",
+            description = "Check thresholds, one CHECK.KEY=VALUE per line (docs/checks.md lists them).")
+    Path checksConfig;
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be 0 to 65535, got " + port);
         }
         CollectorServer.Config config = new CollectorServer.Config(host, port, data, size("--max-upload", maxUpload),
-                duration("--retention", retention), size("--max-bytes", maxBytes), size("--cache", cache));
+                duration("--retention", retention), size("--max-bytes", maxBytes), size("--cache", cache),
+                ChecksConfig.load(checksConfig, java.util.List.of()));
         if (config.maxUpload() > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("--max-upload must be below 2g");
         }

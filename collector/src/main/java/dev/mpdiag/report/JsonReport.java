@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.mpdiag.checks.CheckResult;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -37,18 +38,20 @@ public final class JsonReport {
         return new ObjectMapper().registerModule(nanAsNull).enable(SerializationFeature.INDENT_OUTPUT);
     }
 
-    public static Map<String, Object> document(List<ProcessReport> processes, ProcessReport merged, List<String> warnings) {
+    public static Map<String, Object> document(List<ProcessReport> processes, ProcessReport merged, List<String> warnings,
+            List<CheckResult> checks) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("schemaVersion", SCHEMA_VERSION);
         doc.put("tool", "mpdiag");
         doc.put("warnings", warnings);
         doc.put("processes", processes);
         doc.put("merged", merged);
+        doc.put("checks", checks);
         return doc;
     }
 
-    public static void write(Path file, List<ProcessReport> processes, ProcessReport merged, List<String> warnings)
-            throws IOException {
-        mapper().writeValue(file.toFile(), document(processes, merged, warnings));
+    public static void write(Path file, List<ProcessReport> processes, ProcessReport merged, List<String> warnings,
+            List<CheckResult> checks) throws IOException {
+        mapper().writeValue(file.toFile(), document(processes, merged, warnings, checks));
     }
 }

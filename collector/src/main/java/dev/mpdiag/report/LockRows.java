@@ -31,7 +31,7 @@ public final class LockRows {
                     bestStack = e.getKey();
                 }
             }
-            String site = bestStack < 0 ? "(no stack)" : site(s.frames, s.stacks.frames(bestStack));
+            String site = bestStack < 0 ? "(no stack)" : blockingSite(s.frames, s.stacks.frames(bestStack));
             rows.add(new Row(l.kind.name().toLowerCase(), l.className, l.blockedNanos(), l.count(), l.maxNanos(),
                     site, Math.max(best, 0)));
         }
@@ -43,7 +43,7 @@ public final class LockRows {
      * The blocking site: the top frame that is not the JDK's own lock machinery (LockSupport, AQS, Unsafe),
      * which would otherwise name every parked lock the same.
      */
-    static String site(FrameTable ft, int[] frames) {
+    public static String blockingSite(FrameTable ft, int[] frames) {
         for (int f : frames) {
             String n = ft.name(f);
             if (!isLockMachinery(n)) {

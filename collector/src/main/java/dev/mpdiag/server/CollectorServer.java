@@ -1,5 +1,7 @@
 package dev.mpdiag.server;
 
+import dev.mpdiag.checks.Limits;
+import dev.mpdiag.server.api.ChecksApi;
 import dev.mpdiag.server.api.IngestApi;
 import dev.mpdiag.server.api.LocksApi;
 import dev.mpdiag.server.api.MetricsApi;
@@ -31,12 +33,16 @@ import java.util.function.Consumer;
 public final class CollectorServer implements AutoCloseable {
     /** How the collector is set up (the serve command's options). */
     public record Config(String host, int port, Path data, long maxUpload, long retentionMillis, long retentionBytes,
-            long cacheBytes) {
+            long cacheBytes, Limits limits) {
+        public Config(String host, int port, Path data, long maxUpload, long retentionMillis, long retentionBytes,
+                long cacheBytes) {
+            this(host, port, data, maxUpload, retentionMillis, retentionBytes, cacheBytes, Limits.defaults());
+        }
     }
 
     static final List<String> ENDPOINTS = List.of(
             "POST /api/v1/ingest", "GET /api/v1/processes", "GET /api/v1/flamegraph", "GET /api/v1/diff",
-            "GET /api/v1/series", "GET /api/v1/locks", "GET /api/v1/rules", "GET /api/v1/export/collapsed",
+            "GET /api/v1/series", "GET /api/v1/locks", "GET /api/v1/checks", "GET /api/v1/rules", "GET /api/v1/export/collapsed",
             "GET /api/v1/export/speedscope", "GET /api/v1/export/jfr", "POST /api/v1/uploads",
             "GET /api/v1/runs", "POST /api/v1/runs", "GET /metrics");
 
@@ -83,6 +89,7 @@ public final class CollectorServer implements AutoCloseable {
         UploadsApi uploads = new UploadsApi(ingestor, config.maxUpload);
         RunsApi runsApi = new RunsApi(runs, store);
         MetricsApi metrics = new MetricsApi(store, ingestor);
+        ChecksApi checks = new ChecksApi(store, query, config.limits);
         Path uploadTmp = Files.createDirectories(store.root().resolve("tmp"));
         app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -107,6 +114,7 @@ public final class CollectorServer implements AutoCloseable {
             c.routes.get("/api/v1/series", series::series);
             c.routes.get("/api/v1/locks", locks::locks);
             c.routes.get("/api/v1/rules", rules::rules);
+            c.routes.get("/api/v1/checks", checks::checks);
             c.routes.post("/api/v1/uploads", uploads::upload);
             c.routes.get("/api/v1/runs", runsApi::list);
             c.routes.post("/api/v1/runs", runsApi::add);

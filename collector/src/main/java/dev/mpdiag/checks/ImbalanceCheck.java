@@ -1,0 +1,178 @@
+package dev.mpdiag.checks;
+
+import dev.mpdiag.engine.ProfileType;
+import dev.mpdiag.engine.Series;
+import dev.mpdiag.report.TopFrames;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Process imbalance across the processes of one service: the spread of CPU and allocation rate, and how far
+ * one process's CPU profile departs from its peers' (a worker doing extra work shows a method the others
+ * spend much less in). The kernel's SO_REUSEPORT hashing can be uneven, and a pinned or slow worker shows here.
+ */
+public final class ImbalanceCheck implements Check {
+    static final int TOP_METHODS = 300;
+
+    @Override
+    public String id() {
+        return "imbalance";
+    }
+
+    @Override
+    public String title() {
+        return "Process imbalance";
+    }
+
+    @Override
+    public boolean perService() {
+        return true;
+    }
+
+    @Override
+    public List<String> events() {
+        return List.of("jdk.CPULoad", "jdk.ExecutionSample", "jdk.ObjectAllocationSample");
+    }
+
+    @Override
+    public List<Threshold> thresholds() {
+        return List.of(new Threshold("warnSpread", 0.5, "(max-min)/mean", "spread of CPU or allocation rate that warns"),
+                new Threshold("failSpread", 1.0, "(max-min)/mean", "spread that fails"),
+                new Threshold("warnProfileGap", 0.15, "share", "gap in one method's share of CPU between processes that warns"),
+                new Threshold("failProfileGap", 0.35, "share", "gap that fails"),
+                new Threshold("minSamples", 200, "samples", "CPU samples per process needed to compare profiles"));
+    }
+
+    @Override
+    public CheckResult evaluate(List<ProcessData> subject, Limits limits) {
+        String service = subject.isEmpty() ? "?" : serviceOf(subject.get(0).id());
+        if (subject.size() < 2) {
+            return CheckResult.notApplicable(this, service, "one process: imbalance compares the processes of a service");
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        double[] cpu = new double[subject.size()];
+        double[] alloc = new double[subject.size()];
+        for (int i = 0; i < subject.size(); i++) {
+            ProcessData p = subject.get(i);
+            Series c = p.summary().seriesOrNull("cpu.jvm");
+            Series a = p.summary().seriesOrNull("alloc.rate");
+            cpu[i] = c == null ? Double.NaN : c.mean();
+            alloc[i] = a == null ? Double.NaN : Stats.perSecond(a.points(), p);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("process", p.id());
+            r.put("name", p.name());
+            r.put("cpuPercent", cpu[i]);
+            r.put("allocBytesPerSecond", alloc[i]);
+            rows.add(r);
+        }
+        double cpuSpread = spread(cpu);
+        double allocSpread = spread(alloc);
+        double warn = limits.get(this, "warnSpread");
+        double fail = limits.get(this, "failSpread");
+        Verdict v = worst(Grade.of(nz(cpuSpread), warn, fail), Grade.of(nz(allocSpread), warn, fail));
+        Map<String, Object> gap = profileGap(subject, (long) limits.get(this, "minSamples"));
+        double g = gap == null ? 0 : (double) gap.get("gap");
+        v = worst(v, Grade.of(g, limits.get(this, "warnProfileGap"), limits.get(this, "failProfileGap")));
+        Map<String, Object> ev = new LinkedHashMap<>();
+        ev.put("cpuSpread", cpuSpread);
+        ev.put("allocSpread", allocSpread);
+        ev.put("profileGap", gap);
+        ev.put("processes", rows);
+        ev.put("series", List.of("cpu.jvm", "alloc.rate"));
+        String outlier = gap != null && g >= limits.get(this, "warnProfileGap") ? (String) gap.get("outlierName") : null;
+        String summary = String.format(Locale.ROOT, "%d processes: CPU spread %.2f, allocation spread %.2f, largest profile gap %.0f%%%s",
+                subject.size(), nz(cpuSpread), nz(allocSpread), g * 100,
+                outlier == null ? "" : " (" + outlier + " spends " + pct(gap.get("outlierShare")) + " in " + gap.get("method")
+                        + ", peers " + pct(gap.get("peerShare")) + ")");
+        double score = Math.max(Math.max(Grade.score(nz(cpuSpread), fail), Grade.score(nz(allocSpread), fail)),
+                Grade.score(g, limits.get(this, "failProfileGap")));
+        return new CheckResult(id(), title(), service, v, v == Verdict.OK ? 0 : score, summary, ev);
+    }
+
+    private static String pct(Object share) {
+        return String.format(Locale.ROOT, "%.0f%%", ((Double) share) * 100);
+    }
+
+    static String serviceOf(String processId) {
+        int slash = processId.indexOf('/');
+        return slash < 0 ? processId : processId.substring(0, slash);
+    }
+
+    /** The method whose share of CPU differs most between one process and the mean of its peers. */
+    static Map<String, Object> profileGap(List<ProcessData> subject, long minSamples) {
+        List<Map<String, Double>> shares = new ArrayList<>();
+        for (ProcessData p : subject) {
+            var prof = p.summary().profileOrNull(ProfileType.CPU);
+            if (prof == null || prof.totalCount() < minSamples) {
+                return null;
+            }
+            Map<String, Double> m = new HashMap<>();
+            for (TopFrames.Row r : TopFrames.methods(p.summary(), ProfileType.CPU, TOP_METHODS)) {
+                m.put(r.name(), r.totalShare());
+            }
+            shares.add(m);
+        }
+        double best = 0;
+        String method = null;
+        int outlier = -1;
+        double peer = 0;
+        for (int i = 0; i < shares.size(); i++) {
+            for (Map.Entry<String, Double> e : shares.get(i).entrySet()) {
+                double others = 0;
+                for (int j = 0; j < shares.size(); j++) {
+                    if (j != i) {
+                        others += shares.get(j).getOrDefault(e.getKey(), 0.0);
+                    }
+                }
+                others /= shares.size() - 1;
+                // Only a process that spends MORE in a method is the outlier: with two processes the gap is
+                // symmetric, and the one doing extra work is the one to look at.
+                if (e.getValue() - others > best) {
+                    best = e.getValue() - others;
+                    method = e.getKey();
+                    outlier = i;
+                    peer = others;
+                }
+            }
+        }
+        if (method == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("gap", best);
+        m.put("method", method);
+        m.put("outlier", subject.get(outlier).id());
+        m.put("outlierName", subject.get(outlier).name());
+        m.put("outlierShare", shares.get(outlier).get(method));
+        m.put("peerShare", peer);
+        return m;
+    }
+
+    static double spread(double[] v) {
+        double min = Double.MAX_VALUE;
+        double max = -Double.MAX_VALUE;
+        double sum = 0;
+        int n = 0;
+        for (double x : v) {
+            if (!Double.isNaN(x)) {
+                min = Math.min(min, x);
+                max = Math.max(max, x);
+                sum += x;
+                n++;
+            }
+        }
+        return n < 2 || sum == 0 ? Double.NaN : (max - min) / (sum / n);
+    }
+
+    private static double nz(double v) {
+        return Double.isNaN(v) ? 0 : v;
+    }
+
+    private static Verdict worst(Verdict a, Verdict b) {
+        return a.ordinal() >= b.ordinal() ? a : b;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.mpdiag.server.api;
+
+import dev.mpdiag.checks.CheckResult;
+import dev.mpdiag.checks.Checks;
+import dev.mpdiag.checks.Limits;
+import dev.mpdiag.checks.ProcessData;
+import dev.mpdiag.engine.Summary;
+import dev.mpdiag.server.ApiException;
+import dev.mpdiag.server.query.Query;
+import dev.mpdiag.server.query.Selection;
+import dev.mpdiag.server.store.ProcessStore;
+import dev.mpdiag.server.store.StoredEntry;
+import dev.mpdiag.server.store.Store;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * GET /api/v1/checks: every diagnosis check on the selected processes (per process) and their services
+ * (across processes), over a rolling window: the last 5 minutes of each process's data unless from/to say
+ * otherwise. Thresholds can be overridden per request with threshold.CHECK.KEY=VALUE.
+ */
+public final class ChecksApi {
+    static final long DEFAULT_WINDOW_MILLIS = 5 * 60_000L;
+    static final String THRESHOLD = "threshold.";
+
+    private final Store store;
+    private final Query query;
+    private final Limits configured;
+
+    public ChecksApi(Store store, Query query, Limits configured) {
+        this.store = store;
+        this.query = query;
+        this.configured = configured;
+    }
+
+    public void checks(Context ctx) {
+        Selection sel = Params.selection(ctx, store, "");
+        boolean rolling = ctx.queryParam("from") == null && ctx.queryParam("to") == null;
+        Limits limits = limits(ctx);
+        Map<String, List<ProcessData>> byService = new LinkedHashMap<>();
+        for (ProcessStore p : sel.processes()) {
+            StoredEntry last = p.latest();
+            if (last == null) {
+                continue;
+            }
+            Selection one = sel;
+            if (rolling) {
+                long end = last.endNanos() / 1_000_000L;
+                one = new Selection(List.of(p), end - DEFAULT_WINDOW_MILLIS, end);
+            }
+            Summary s = query.merged(new Selection(List.of(p), one.fromMillis(), one.toMillis()));
+            if (s.startNanos() > s.endNanos()) {
+                continue;
+            }
+            ProcessData d = new ProcessData(p.id(), p.meta().labels, s, s.startNanos() / 1_000_000L, s.endNanos() / 1_000_000L);
+            byService.computeIfAbsent(p.meta().service, k -> new ArrayList<>()).add(d);
+        }
+        List<CheckResult> results = Checks.run(byService, limits);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("window", rolling ? "last 5 minutes of each process's data" : "from/to");
+        body.put("processes", sel.ids());
+        body.put("results", results);
+        Replies.json(ctx, body);
+    }
+
+    private Limits limits(Context ctx) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
+            if (e.getKey().startsWith(THRESHOLD) && !e.getValue().isEmpty()) {
+                overrides.put(e.getKey().substring(THRESHOLD.length()), e.getValue().get(0));
+            }
+        }
+        if (overrides.isEmpty()) {
+            return configured;
+        }
+        try {
+            return configured.with(overrides);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("bad threshold", e.getMessage());
+        }
+    }
+}
