@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs a child JVM with the packaged agent under JFR and checks the mpdiag.ProcessResources events it recorded. */
+/**
+ * Runs a child JVM with the packaged agent and a recording of its own (-XX:StartFlightRecording), and checks
+ * the mpdiag.ProcessResources events that recording got.
+ */
 class AgentRecordingIT {
 
     // Overridable (mvn ... -Dmpagent.jdk25=...) for machines that keep JDK 25 elsewhere.
@@ -66,11 +69,14 @@ class AgentRecordingIT {
 
     private void checkRecording(Path java, int expectedFeature) throws Exception {
         Path jfr = tmp.resolve("workload-" + expectedFeature + ".jfr");
-        Child child = run(List.of(java.toString(),
-                "-javaagent:" + agentJar(),
-                "-XX:StartFlightRecording=filename=" + jfr + ",settings=default",
-                "-cp", System.getProperty("mpagent.testClasses"),
-                ResourceWorkload.class.getName()));
+        Child child;
+        try (Receiver rx = Receiver.start()) { // the agent streams too; give it a collector so it stays quiet
+            child = run(List.of(java.toString(),
+                    "-javaagent:" + agentJar() + "=collector=" + rx.url(),
+                    "-XX:StartFlightRecording=filename=" + jfr + ",settings=default",
+                    "-cp", System.getProperty("mpagent.testClasses"),
+                    ResourceWorkload.class.getName()));
+        }
         assertEquals(0, child.exitCode, child.describe());
         assertTrue(child.stdout.contains("feature=" + expectedFeature), child.describe());
         assertFalse(child.stderr.contains("mpagent:"), "agent reported a problem: " + child.describe());

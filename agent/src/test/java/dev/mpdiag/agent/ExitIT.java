@@ -1,0 +1,115 @@
+package dev.mpdiag.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * JVM exit with the agent: the final upload holds the event committed just before main returned, and exit
+ * is never held up longer than exit.timeout, whether the collector answers, is absent, or hangs.
+ */
+class ExitIT {
+
+    static final Duration CHILD_TIMEOUT = Duration.ofSeconds(120);
+    // Two runs per JDK here, and one more in the exit test's answering case.
+    static final int RUNS_PER_JDK = 2;
+    // exit.timeout below, plus generous room for JVM teardown on a busy machine (several child JVMs at once);
+    // an agent that waited for its 30 s http.timeout would blow through it.
+    static final long EXIT_TIMEOUT_MILLIS = 1_000;
+    static final long EXIT_SLACK_MILLIS = 5_000;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theFinalUploadHoldsTheLastEventBeforeMainReturned() throws Exception {
+        List<Receiver> receivers = new ArrayList<>();
+        List<ChildJvm> children = new ArrayList<>();
+        try {
+            for (int run = 1; run <= RUNS_PER_JDK; run++) { // all at once: each run is mostly JVM start-up
+                for (Path java : ChildJvm.javas()) {
+                    Receiver rx = Receiver.start();
+                    receivers.add(rx);
+                    // cpu-dense names jdk.CPUTimeSample, which only JDK 25 has: it must load on both.
+                    children.add(ChildJvm.start(java, List.of("-javaagent:" + ChildJvm.agentJar() + "=collector="
+                            + rx.url() + ",interval=1s,profile=cpu-dense"), StreamingApp.class, List.of("run=1500"),
+                            Map.of(), tmp));
+                }
+            }
+            for (int i = 0; i < children.size(); i++) {
+                ChildJvm child = children.get(i);
+                assertEquals(0, child.awaitExit(CHILD_TIMEOUT), child.describe());
+                assertTrue(child.stderr().isEmpty(), child.describe());
+                checkFinalUpload(child, receivers.get(i), "JDK " + child.value("feature") + " child " + i + ": ");
+            }
+        } finally {
+            for (ChildJvm c : children) {
+                c.close();
+            }
+            receivers.forEach(Receiver::close);
+        }
+    }
+
+    private void checkFinalUpload(ChildJvm child, Receiver rx, String what) throws Exception {
+        List<Receiver.Upload> uploads = rx.uploads();
+        assertTrue(!uploads.isEmpty(), what + "nothing uploaded");
+        Receiver.Upload last = uploads.get(uploads.size() - 1);
+        assertTrue(last.isFinal(), what + "the last upload is marked final");
+        assertEquals(uploads.size(), last.seq(), what + "and it is the last seq");
+        List<Long> inFinal = JfrChunks.markers(JfrChunks.events(JfrChunks.split(last.seq(), last.body()), tmp));
+        assertTrue(inFinal.contains(MarkerEvent.LAST), what + "the final upload lacks the last marker: " + inFinal);
+        assertEquals(JfrChunks.expectedMarkers(Long.parseLong(child.value("markers"))),
+                JfrChunks.sortedMarkers(JfrChunks.events(JfrChunks.split(uploads), tmp)), what + "every marker once");
+    }
+
+    @Test
+    void exitIsPromptWhetherTheCollectorAnswersIsAbsentOrHangs() throws Exception {
+        List<Receiver> receivers = new ArrayList<>();
+        List<ChildJvm> children = new ArrayList<>();
+        List<String> cases = new ArrayList<>();
+        try {
+            for (Path java : ChildJvm.javas()) {
+                Receiver answering = Receiver.start();
+                Receiver hanging = Receiver.start();
+                hanging.mode(Receiver.Mode.HANG);
+                receivers.add(answering);
+                receivers.add(hanging);
+                String absent = "http://127.0.0.1:" + StreamingIT.freePort();
+                for (String[] c : new String[][] {{"answering", answering.url()}, {"absent", absent},
+                    {"hanging", hanging.url()}}) {
+                    cases.add(java + " collector " + c[0]);
+                    children.add(ChildJvm.start(java, List.of("-javaagent:" + ChildJvm.agentJar() + "=collector=" + c[1]
+                            + ",interval=1s,http.timeout=30s,exit.timeout=" + EXIT_TIMEOUT_MILLIS + "ms"),
+                            StreamingApp.class, List.of("run=2000"), Map.of(), tmp));
+                }
+            }
+            for (int i = 0; i < children.size(); i++) {
+                ChildJvm child = children.get(i);
+                assertEquals(0, child.awaitExit(CHILD_TIMEOUT), cases.get(i) + ": " + child.describe());
+                long exitDelay = child.exitMillis() - Long.parseLong(child.value("main-returns-at"));
+                System.out.println(cases.get(i) + ": exit " + exitDelay + " ms after main returned");
+                assertTrue(exitDelay < EXIT_TIMEOUT_MILLIS + EXIT_SLACK_MILLIS,
+                        cases.get(i) + ": exit took " + exitDelay + " ms after main returned\n" + child.describe());
+                for (String line : child.stderr().lines().toList()) {
+                    assertTrue(line.startsWith("mpagent: upload seq "), cases.get(i) + ": " + child.describe());
+                }
+                assertTrue(child.stderr().lines().count() <= 1, "at most one warning: " + child.describe());
+                if (cases.get(i).endsWith("answering")) {
+                    checkFinalUpload(child, receivers.get(i / 3 * 2), cases.get(i) + ": ");
+                }
+            }
+        } finally {
+            for (ChildJvm c : children) {
+                c.close();
+            }
+            receivers.forEach(Receiver::close);
+        }
+    }
+}
