@@ -75,7 +75,11 @@ public final class Ingestor {
             }
         }
         summarizeNanos.addAndGet(System.nanoTime() - t0);
-        ProcessStore p = store.getOrCreate(identity, init);
+        // A new process is listed only once its labels are in: the registry never shows it half made.
+        ProcessStore p = store.getOrCreate(identity, m -> {
+            init.accept(m);
+            update.accept(m);
+        });
         // When every chunk was a repeat, the seq is still stored (with no chunks) so a retry stays idempotent.
         long[] startArray = starts.stream().mapToLong(Long::longValue).toArray();
         byte[] encoded = SummaryCodec.encode(summary);

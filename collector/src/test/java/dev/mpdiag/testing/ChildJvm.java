@@ -32,7 +32,8 @@ public final class ChildJvm implements AutoCloseable {
         ChildJvm c = start(log, List.of("-Xmx512m", "-jar", Path.of("target", "mpdiag.jar").toAbsolutePath().toString(),
                 "serve", "--port", Integer.toString(port), "--data", dataDir.toString()));
         Http http = new Http(port);
-        long deadline = System.currentTimeMillis() + 30_000;
+        // Generous: on a loaded machine a JVM with a 12 MB jar can take many seconds to listen.
+        long deadline = System.currentTimeMillis() + 90_000;
         while (System.currentTimeMillis() < deadline) {
             if (!c.process.isAlive()) {
                 throw new IllegalStateException("collector exited: " + c.output());
@@ -47,7 +48,7 @@ public final class ChildJvm implements AutoCloseable {
             Thread.sleep(100);
         }
         c.close();
-        throw new IllegalStateException("collector did not start in 30 s: " + c.output());
+        throw new IllegalStateException("collector did not start in 90 s: " + c.output());
     }
 
     /** A free loopback port (free when asked; a test that restarts a server on it reuses it at once). */

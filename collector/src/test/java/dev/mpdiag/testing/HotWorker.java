@@ -4,7 +4,7 @@ package dev.mpdiag.testing;
  * A worker with known hot methods, for the collector's multi-process tests: about two thirds of its CPU in
  * {@link #sharedWork} (every worker has it) and one third in its own method (ownWorkA, B or C). After
  * markAfterMillis it prints "MARK epochMillis" and moves its own share to {@link #markedWork}, so a test can
- * time when a new frame becomes visible. Prints "ALIVE n" every second; returns from main after runMillis.
+ * time when a new frame becomes visible. Prints "ALIVE n epochMillis" every second; returns from main after runMillis.
  *
  * <p>Usage: HotWorker A|B|C markAfterMillis runMillis
  */
@@ -29,7 +29,7 @@ public final class HotWorker {
                 System.out.println("MARK " + now);
             }
             if (now >= nextAlive) {
-                System.out.println("ALIVE " + alive++);
+                System.out.println("ALIVE " + alive++ + " " + now);
                 nextAlive += 1000;
             }
             sharedWork(4);

@@ -53,7 +53,7 @@ public final class Recordings {
     /** JDK 17 with mpagent attached, so the recording holds mpdiag.ProcessResources events. */
     public static synchronized Path withAgent() throws Exception {
         return record("agent.jfr", javaOf(System.getProperty("java.home")), List.of(
-                "-javaagent:" + jarOf("mpagent"),
+                "-javaagent:" + jarOf("mpagent") + "=collector=none",
                 "-XX:StartFlightRecording=filename=" + DIR.resolve("agent.jfr").toAbsolutePath() + ",settings=profile"));
     }
 
