@@ -104,6 +104,8 @@ public final class CollectorServer implements AutoCloseable {
                 sf.directory = "/web";
                 sf.location = Location.CLASSPATH;
             });
+            // The dashboard's chart library (uPlot) from its WebJar: /webjars/uplot/VERSION/dist/...
+            c.staticFiles.enableWebjars();
             c.routes.post("/api/v1/ingest", ingest::ingest);
             c.routes.get("/api/v1/processes", processes::list);
             c.routes.get("/api/v1/flamegraph", profiles::flamegraph);

@@ -291,6 +291,10 @@ class CollectorApiTest {
         assertTrue(fd.get("points").size() > 0, series.toString());
         assertTrue(fd.get("points").get(0).get(0).isIntegralNumber(), "times are epoch milliseconds");
         assertEquals("switches/s", series.get("series").get(1).get("unit").asText());
+        // alloc.rate is a recorded series of its own, not the rate of a counter named "alloc".
+        JsonNode alloc = http.get("/api/v1/series?metric=alloc.rate&process=" + a).json().get("series").get(0);
+        assertEquals("bytes/s", alloc.get("unit").asText(), alloc.toString());
+        assertTrue(alloc.get("points").size() > 0, alloc.toString());
         assertError(http.get("/api/v1/series?metric=nope&process=" + b), 404, "unknown metric");
         assertError(http.get("/api/v1/series?process=" + b), 400, "metric");
 

@@ -83,13 +83,25 @@ public final class Browser implements AutoCloseable {
         driver.get(file.toAbsolutePath().toUri() + (hash == null ? "" : "#" + hash));
     }
 
+    /** Opens a URL (a page served over HTTP), after setting aside the console output of the page before it. */
+    public void openUrl(String url) {
+        consoleSinceOpen();
+        console.clear();
+        driver.get(url);
+    }
+
     public Object js(String script, Object... args) {
         return driver.executeScript(script, args);
     }
 
     /** Waits until the script returns true (a JS truthy value that is not false or null). */
     public void waitUntil(String what, String script, Object... args) {
-        new WebDriverWait(driver, WAIT).withMessage(what)
+        waitUntil(WAIT, what, script, args);
+    }
+
+    /** Same, with its own time limit. */
+    public void waitUntil(Duration limit, String what, String script, Object... args) {
+        new WebDriverWait(driver, limit).withMessage(what)
                 .until(d -> {
                     Object v = driver.executeScript(script, args);
                     return v != null && !Boolean.FALSE.equals(v) ? Boolean.TRUE : null;

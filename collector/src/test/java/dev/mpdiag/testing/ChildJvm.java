@@ -29,7 +29,12 @@ public final class ChildJvm implements AutoCloseable {
 
     /** The collector (target/mpdiag.jar) serving on 127.0.0.1:port from dataDir. */
     public static ChildJvm collector(int port, Path dataDir, Path log) throws Exception {
-        ChildJvm c = start(log, List.of("-Xmx512m", "-jar", Path.of("target", "mpdiag.jar").toAbsolutePath().toString(),
+        return collector(Path.of("target", "mpdiag.jar"), port, dataDir, log);
+    }
+
+    /** The collector from a given jar (a copy, for a long test that must not see the jar rebuilt under it). */
+    public static ChildJvm collector(Path jar, int port, Path dataDir, Path log) throws Exception {
+        ChildJvm c = start(log, List.of("-Xmx512m", "-jar", jar.toAbsolutePath().toString(),
                 "serve", "--port", Integer.toString(port), "--data", dataDir.toString()));
         Http http = new Http(port);
         // Generous: on a loaded machine a JVM with a 12 MB jar can take many seconds to listen.

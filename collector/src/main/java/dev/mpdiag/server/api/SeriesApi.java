@@ -64,7 +64,7 @@ public final class SeriesApi {
             TreeSet<String> known = available(sel);
             for (String m : metrics) {
                 String base = m.endsWith(".rate") ? m.substring(0, m.length() - 5) : m;
-                if (!known.contains(base)) {
+                if (!known.contains(m) && !known.contains(base)) {
                     throw ApiException.notFound("unknown metric", "'" + TimeParam.abbreviate(m)
                             + "' is not recorded; this selection has: " + String.join(", ", known));
                 }

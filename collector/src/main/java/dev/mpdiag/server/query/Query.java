@@ -55,8 +55,16 @@ public final class Query {
      * (proc.ctxInvoluntary.rate: switches per second from the cumulative count). Null when absent.
      */
     public Series series(ProcessStore p, Selection sel, String metric) {
-        boolean rate = metric.endsWith(RATE) && !metric.equals(RATE);
-        String base = rate ? metric.substring(0, metric.length() - RATE.length()) : metric;
+        // A recorded series whose own name ends in ".rate" (alloc.rate) is itself, not the rate of "alloc".
+        Series exact = collect(p, sel, metric);
+        if (exact != null || !metric.endsWith(RATE) || metric.equals(RATE)) {
+            return exact;
+        }
+        Series counter = collect(p, sel, metric.substring(0, metric.length() - RATE.length()));
+        return counter == null ? null : rateOf(counter, metric);
+    }
+
+    private Series collect(ProcessStore p, Selection sel, String base) {
         Series out = null;
         for (StoredEntry e : p.entries(sel.fromMillis(), sel.toMillis())) {
             Series s;
@@ -75,7 +83,7 @@ public final class Query {
                 out.add(pt.getKey(), pt.getValue());
             }
         }
-        return out == null || !rate ? out : rateOf(out, metric);
+        return out;
     }
 
     static final String RATE = ".rate";

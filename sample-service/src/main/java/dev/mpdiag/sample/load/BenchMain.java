@@ -6,8 +6,11 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +26,7 @@ public final class BenchMain {
             "",
             "  run --url http://127.0.0.1:P/path [--duration 10s] [--connections 64] [--warmup 0s]",
             "      [--load wrk|java] [--threads T] [--json FILE]",
+            "      [--collector URL [--name NAME] [--service S] [--mode M]]",
             "      drive load at one URL and print one result line",
             "  seed-table [--duration 30s] [--connections 200] [--workers N] [--path /api/work] [--out bench-out]",
             "      [--warmup auto|DURATION] [--load wrk|java] [--threads T] [--agent JAR [--agent-options OPTS]]",
@@ -34,10 +38,13 @@ public final class BenchMain {
             "full load until the JIT is quiet and QPS gains under 5%; a one-core JVM shares its core with its JIT.",
             "Durations: 500ms, 10s, 1m. Load goes to 127.0.0.1 only. --load defaults to wrk when it is on the PATH,",
             "else the built-in Java generator. --workers defaults to the number of cores, --threads (wrk) too.",
-            "--collector is recorded in the JSON; posting runs to the collector comes later.");
+            "--collector http://127.0.0.1:7070 records each run (its time window, mode and figures) in the mpdiag",
+            "collector (POST /api/v1/runs), for the dashboard's Runs view and diffs of two runs; seed-table posts one",
+            "run per row. The service name of a run is --service (run) or the agent's service= option (seed-table).");
 
     private static final Set<String> RUN_OPTIONS = Set.of(
-            "--url", "--duration", "--connections", "--warmup", "--load", "--threads", "--json");
+            "--url", "--duration", "--connections", "--warmup", "--load", "--threads", "--json", "--collector",
+            "--name", "--service", "--mode");
     private static final Set<String> SEED_OPTIONS = Set.of(
             "--duration", "--connections", "--workers", "--path", "--out", "--warmup", "--load", "--threads",
             "--agent", "--agent-options", "--collector", "--jar");
@@ -104,16 +111,63 @@ public final class BenchMain {
             throw new UsageException(e.getMessage());
         }
         LoadSpec spec = spec(o, "10s", "0s", 64);
+        RunPoster poster = poster(o.get("--collector"));
+        if (poster == null && (o.containsKey("--name") || o.containsKey("--service") || o.containsKey("--mode"))) {
+            throw new UsageException("--name, --service and --mode describe the run recorded with --collector URL");
+        }
         LoadDriver driver = driver(o.get("--load"), err);
         err.printf(Locale.ROOT, "bench: %s for %s (warm-up %s), %d connections -> %s%n", name(driver),
                 Durations.format(spec.duration()), Durations.format(spec.warmup()), spec.connections(), target.url());
+        long start = System.currentTimeMillis();
         LoadResult result = driver.run(target, spec, WindowObserver.NONE);
+        long end = System.currentTimeMillis();
         out.println(result.toLine());
         String json = o.get("--json");
         if (json != null) {
             SeedTableReport.writeJson(SeedTableReport.loadResultJson(result), Path.of(json));
         }
-        return 0;
+        if (poster == null) {
+            return 0;
+        }
+        // The measured window follows the warm-up.
+        long from = Math.min(end, start + spec.warmup().toMillis());
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("mode", o.getOrDefault("--mode", "load"));
+        labels.put("url", target.url());
+        labels.put("generator", name(driver));
+        Map<String, Object> figures = RunPoster.loadFigures(result);
+        figures.put("connections", spec.connections());
+        if (!result.workerCounts().isEmpty()) {
+            figures.put("processes", result.workerCounts().size());
+        }
+        String runName = o.getOrDefault("--name", "bench run " + target.url());
+        return post(poster, List.of(new RunPoster.Run(runName, o.get("--service"), from, end, labels, figures)), err);
+    }
+
+    private static RunPoster poster(String collector) throws UsageException {
+        if (collector == null) {
+            return null;
+        }
+        try {
+            return RunPoster.of(collector);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** Posts the runs; a run the collector did not record is exit 1 (the results are printed already). */
+    private static int post(RunPoster poster, List<RunPoster.Run> runs, PrintStream err) throws InterruptedException {
+        int failed = 0;
+        for (RunPoster.Run r : runs) {
+            try {
+                long id = poster.post(r);
+                err.println("bench: recorded run #" + id + " '" + r.name() + "' in " + poster.endpoint());
+            } catch (IOException e) {
+                err.println("bench: " + e.getMessage());
+                failed++;
+            }
+        }
+        return failed == 0 ? 0 : EXIT_FAILED;
     }
 
     private static int seedTable(Map<String, String> o, String[] args, PrintStream out, PrintStream err)
@@ -143,9 +197,7 @@ public final class BenchMain {
             agent = Path.of(agent).toAbsolutePath().toString();
         }
         String collector = o.get("--collector");
-        if (collector != null) {
-            err.println("bench: --collector " + collector + " is recorded in the JSON; posting runs to it comes later");
-        }
+        RunPoster poster = poster(collector);
         Path jar = o.containsKey("--jar") ? Path.of(o.get("--jar")) : ownJar();
         if (!Files.isRegularFile(jar)) {
             throw new UsageException("--jar: no such file " + jar);
@@ -161,7 +213,31 @@ public final class BenchMain {
         SeedTableReport.write(result, commandLine, outDir);
         out.print(SeedTableReport.markdown(result, commandLine));
         err.println("bench: wrote " + outDir.resolve("seed-table.md") + " and " + outDir.resolve("seed-table.json"));
-        return 0;
+        return poster == null ? 0 : post(poster, seedRuns(result, agent != null, agentOptions), err);
+    }
+
+    /** One run per row of the founding table, with its mode, processes, latency, QPS and CPU per process. */
+    static List<RunPoster.Run> seedRuns(SeedTable.Result result, boolean agent, String agentOptions) {
+        List<RunPoster.Run> runs = new ArrayList<>();
+        for (SeedRow row : result.rows()) {
+            Map<String, String> labels = new LinkedHashMap<>();
+            labels.put("mode", row.mode());
+            labels.put("row", row.id());
+            labels.put("agent", agent ? "on" : "off");
+            labels.put("path", result.config().path());
+            labels.put("generator", result.config().generator());
+            Map<String, Object> figures = RunPoster.loadFigures(row.load());
+            figures.put("processes", row.processes());
+            figures.put("connections", result.config().connections());
+            for (SeedRow.ProcessShare p : row.cpu()) {
+                figures.put(RunPoster.cpuFigure(p.role()), p.cpuPercent());
+            }
+            figures.put("cpuTotal", row.totalCpuPercent());
+            figures.put("machineBusy", row.machineBusyPercent());
+            runs.add(new RunPoster.Run("seed-table (" + row.id() + ") " + row.mode(), RunPoster.serviceOf(agentOptions),
+                    row.fromMillis(), row.toMillis(), labels, figures));
+        }
+        return runs;
     }
 
     private static LoadSpec spec(Map<String, String> o, String duration, String warmup, int connections)

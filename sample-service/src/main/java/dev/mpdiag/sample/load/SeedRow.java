@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * One row of the founding table: how the service ran, what the load generator measured, and the CPU each serving
- * process used over the measured window (100 = one core).
+ * process used over the measured window (100 = one core); fromMillis and toMillis are that window's wall clock.
  */
 record SeedRow(
         String id,
@@ -15,7 +15,15 @@ record SeedRow(
         List<ProcessShare> cpu,
         double supervisorCpuPercent,
         double machineBusyPercent,
-        List<Long> leftoverPids) {
+        List<Long> leftoverPids,
+        long fromMillis,
+        long toMillis) {
+
+    /** A row without its measured window's wall-clock times (tests). */
+    SeedRow(String id, String mode, List<String> command, List<Warmup.Round> warmup, LoadResult load,
+            List<ProcessShare> cpu, double supervisorCpuPercent, double machineBusyPercent, List<Long> leftoverPids) {
+        this(id, mode, command, warmup, load, cpu, supervisorCpuPercent, machineBusyPercent, leftoverPids, 0, 0);
+    }
 
     /** CPU of one serving process over the window. */
     record ProcessShare(String role, long pid, double cpuPercent) {

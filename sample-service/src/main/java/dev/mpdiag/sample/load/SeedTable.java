@@ -74,6 +74,8 @@ final class SeedTable {
         LoadResult load;
         CpuWindow cpu;
         CpuWindow supervisorCpu = null;
+        long fromMillis;
+        long toMillis;
         try {
             List<ServiceProcess.Served> served = service.awaitReady();
             progress.printf(Locale.ROOT, "bench: row (%s) ready: %s; warm-up %s, then %s with %s, %d connections on %s%n",
@@ -88,7 +90,9 @@ final class SeedTable {
             warmup = config.warmup().run(config.driver(), target, config.connections(), config.threads(), served,
                     config.java(), progress, id);
             LoadSpec spec = new LoadSpec(config.connections(), config.duration(), Duration.ZERO, config.threads());
+            fromMillis = System.currentTimeMillis();
             load = config.driver().run(target, spec, observer);
+            toMillis = System.currentTimeMillis();
             if (service.supervised()) {
                 List<ServiceProcess.Served> after = service.workersFromStatus();
                 if (!after.equals(served)) {
@@ -105,7 +109,8 @@ final class SeedTable {
             shares.add(new SeedRow.ProcessShare(s.role(), s.pid(), cpu.percent(i)));
         }
         SeedRow row = new SeedRow(id, mode, service.command(), warmup, load, shares,
-                supervisorCpu == null ? Double.NaN : supervisorCpu.percent(0), cpu.machineBusyPercent(), leftovers);
+                supervisorCpu == null ? Double.NaN : supervisorCpu.percent(0), cpu.machineBusyPercent(), leftovers,
+                fromMillis, toMillis);
         progress.printf(Locale.ROOT, "bench: row (%s) %s%n", id, load.toLine());
         progress.printf(Locale.ROOT, "bench: row (%s) CPU per process %s, machine busy %.0f%%%n",
                 id, SeedTableReport.cpuList(row), row.machineBusyPercent());

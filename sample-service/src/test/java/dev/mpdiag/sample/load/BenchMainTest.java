@@ -7,6 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +51,60 @@ class BenchMainTest {
         }
     }
 
+    /** bench run --collector posts the run (window, mode, figures) to a receiver that answers like the collector. */
+    @Test
+    void runPostsItsRunToTheCollector() throws Exception {
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        collector.createContext("/api/v1/runs", ex -> {
+            bodies.add(ex.getRequestMethod() + " " + ex.getRequestHeaders().getFirst("Content-Type") + " "
+                    + new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            byte[] reply = "{\"id\": 7}".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(201, reply.length);
+            ex.getResponseBody().write(reply);
+            ex.close();
+        });
+        collector.start();
+        try (TestServer server = new TestServer()) {
+            long before = System.currentTimeMillis();
+            int code = bench("run", "--url", server.url("/hello"), "--duration", "500ms", "--connections", "2",
+                    "--load", "java", "--collector", "http://127.0.0.1:" + collector.getAddress().getPort() + "/",
+                    "--name", "healthy", "--service", "orders", "--mode", "reuseport");
+            long after = System.currentTimeMillis();
+            assertEquals(0, code, err());
+            assertTrue(err().contains("recorded run #7 'healthy'"), err());
+            assertEquals(1, bodies.size(), bodies.toString());
+            String body = bodies.get(0);
+            assertTrue(body.startsWith("POST application/json {"), body);
+            JsonNode n = new ObjectMapper().readTree(body.substring(body.indexOf('{')));
+            assertEquals("healthy", n.path("name").asText());
+            assertEquals("orders", n.path("service").asText());
+            assertEquals("reuseport", n.path("labels").path("mode").asText());
+            long from = n.path("from").asLong(), to = n.path("to").asLong();
+            assertTrue(before <= from && from < to && to <= after, from + ".." + to + " not within " + before + ".." + after);
+            assertTrue(n.path("figures").path("qps").asDouble() > 0, n.toString());
+            assertTrue(n.path("figures").path("p99Ms").asDouble() >= n.path("figures").path("p50Ms").asDouble(), n.toString());
+            assertEquals(2, n.path("figures").path("processes").asInt(), n.toString());
+        } finally {
+            collector.stop(0);
+        }
+    }
+
+    @Test
+    void aCollectorThatIsNotThereIsExit1AfterTheResult() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        try (TestServer server = new TestServer()) {
+            int code = bench("run", "--url", server.url("/hello"), "--duration", "300ms", "--connections", "1",
+                    "--load", "java", "--collector", "http://127.0.0.1:" + closed);
+            assertEquals(1, code, err());
+            assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("java: "), out.toString(StandardCharsets.UTF_8));
+            assertTrue(err().contains("could not post the run to http://127.0.0.1:" + closed + "/api/v1/runs"), err());
+        }
+    }
+
     @Test
     void badOptionsExitWith2AndSayWhy() {
         assertUsage("unknown bench command", "frobnicate");
@@ -64,6 +124,9 @@ class BenchMainTest {
         assertUsage("--workers", "seed-table", "--workers", "two");
         assertUsage("--warmup", "seed-table", "--warmup", "soon");
         assertUsage("given twice", "seed-table", "--workers", "1", "--workers", "2");
+        assertUsage("--collector needs an http URL", "run", "--url", "http://127.0.0.1:1/", "--collector", "127.0.0.1:7070");
+        assertUsage("--collector needs an http URL", "seed-table", "--collector", "ftp://x/");
+        assertUsage("describe the run recorded with --collector", "run", "--url", "http://127.0.0.1:1/", "--mode", "x");
     }
 
     private void assertUsage(String expected, String... args) {
