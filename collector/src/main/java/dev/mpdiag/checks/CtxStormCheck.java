@@ -5,11 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 
 /**
  * Context-switch storm: switches per second of the process's own threads (voluntary and involuntary,
- * from mpagent; JFR's jdk.ThreadContextSwitchRate is machine-wide), and per CPU sample, since a storm
- * switches a lot for little work.
+ * from mpagent; JFR's jdk.ThreadContextSwitchRate is machine-wide) past warm-up, and per CPU sample, since a
+ * storm switches a lot for little work. A switch costs a few microseconds plus cache refills, so 10,000 a
+ * second on one core is a few percent of it.
  */
 public final class CtxStormCheck implements Check {
     @Override
@@ -29,9 +31,10 @@ public final class CtxStormCheck implements Check {
 
     @Override
     public List<Threshold> thresholds() {
-        return List.of(new Threshold("warnPerSecond", 50_000, "switches/s", "switches per second of the process that warn"),
-                new Threshold("failPerSecond", 200_000, "switches/s", "switches per second that fail"),
-                new Threshold("warnInvoluntaryPerSecond", 5_000, "switches/s", "involuntary switches per second that warn"));
+        return List.of(new Threshold("warnPerSecond", 10_000, "switches/s", "switches per second of the process that warn"),
+                new Threshold("failPerSecond", 40_000, "switches/s", "switches per second that fail"),
+                new Threshold("warnInvoluntaryPerSecond", 5_000, "switches/s", "involuntary switches per second that warn"),
+                new Threshold("minSeconds", 10, "s", "judged time past warm-up needed to say anything"));
     }
 
     @Override
@@ -43,8 +46,15 @@ public final class CtxStormCheck implements Check {
             return CheckResult.notApplicable(this, p.id(), "no per-process context switch counts: JFR's rate is "
                     + "machine-wide; run with mpagent, which adds mpdiag.ProcessResources");
         }
-        double v = rate(vol);
-        double i = rate(inv);
+        long from = Trend.warmUpEnd(p);
+        double judgedSeconds = (p.toMillis() - from) / 1000.0;
+        double minSeconds = limits.get(this, "minSeconds");
+        if (judgedSeconds < minSeconds) {
+            return CheckResult.notApplicable(this, p.id(), String.format(Locale.ROOT,
+                    "%.0f s of switch counts past warm-up, %.0f s needed", judgedSeconds, minSeconds));
+        }
+        double v = rate(vol.points().tailMap(from, true));
+        double i = rate(inv.points().tailMap(from, true));
         double total = v + i;
         Verdict verdict = Grade.of(total, limits.get(this, "warnPerSecond"), limits.get(this, "failPerSecond"));
         if (verdict == Verdict.OK && i >= limits.get(this, "warnInvoluntaryPerSecond")) {
@@ -66,11 +76,11 @@ public final class CtxStormCheck implements Check {
      * Mean rate of a cumulative count: the sum of increases over the time they span. A drop (threads that
      * exited took their counts along) is skipped, not subtracted.
      */
-    static double rate(Series counter) {
+    static double rate(NavigableMap<Long, Double> counter) {
         double up = 0;
         long span = 0;
         Map.Entry<Long, Double> prev = null;
-        for (Map.Entry<Long, Double> e : counter.points().entrySet()) {
+        for (Map.Entry<Long, Double> e : counter.entrySet()) {
             if (prev != null && e.getValue() >= prev.getValue()) {
                 up += e.getValue() - prev.getValue();
                 span += e.getKey() - prev.getKey();

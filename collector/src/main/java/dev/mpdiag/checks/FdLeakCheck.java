@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** File-handle leak: open descriptors climbing steadily, by kind (file, socket, pipe, other). */
+/**
+ * File-handle leak: open descriptors climbing steadily past warm-up (in the whole judged window and its later
+ * half, so connections opening when load arrives do not count), by kind (file, socket, pipe, other).
+ */
 public final class FdLeakCheck implements Check {
     static final String[] KINDS = {"fdFile", "fdSocket", "fdPipe", "fdOther"};
 
@@ -30,8 +33,9 @@ public final class FdLeakCheck implements Check {
     public List<Threshold> thresholds() {
         return List.of(new Threshold("warnPerMinute", 10, "fds/min", "steady growth of open descriptors that warns"),
                 new Threshold("failPerMinute", 100, "fds/min", "steady growth that fails"),
-                new Threshold("minRise", 20, "fds", "least rise over the window"),
-                new Threshold("minFit", 0.6, "R²", "how straight the climb must be"));
+                new Threshold("minRise", 20, "fds", "least rise over the judged window"),
+                new Threshold("minFit", 0.6, "R²", "how straight the climb must be"),
+                new Threshold("minSeconds", 15, "s", "judged time past warm-up needed to say anything"));
     }
 
     @Override
@@ -42,44 +46,45 @@ public final class FdLeakCheck implements Check {
             return CheckResult.notApplicable(this, p.id(),
                     "no descriptor counts: JFR has no such event; run with mpagent, which adds mpdiag.ProcessResources");
         }
-        long warm = Trend.warmUpEnd(p, 0.2, 20_000);
-        Trend t = Trend.of(total.points(), warm, 3);
-        if (t == null) {
-            return CheckResult.notApplicable(this, p.id(), "too few descriptor counts after warm-up");
+        long warm = Trend.warmUpEnd(p);
+        Climb c = Climb.of(total.points(), warm, 3);
+        double minSeconds = limits.get(this, "minSeconds");
+        if (c == null || c.whole().seconds() < minSeconds) {
+            return CheckResult.notApplicable(this, p.id(), String.format(Locale.ROOT,
+                    "%.0f s of descriptor counts past warm-up, %.0f s needed", c == null ? 0 : c.whole().seconds(), minSeconds));
         }
-        double perMinute = t.slopePerSecond() * 60;
-        Verdict v = Grade.of(perMinute, limits.get(this, "warnPerMinute"), limits.get(this, "failPerMinute"));
-        if (t.rise() < limits.get(this, "minRise") || t.r2() < limits.get(this, "minFit")) {
-            v = Verdict.OK;
-        }
+        Trend t = c.whole();
+        double perMinute = c.sustainedPerSecond() * 60;
+        Verdict v = c.verdict(60, limits.get(this, "warnPerMinute"), limits.get(this, "failPerMinute"),
+                limits.get(this, "minFit"), limits.get(this, "minRise"));
         List<Map<String, Object>> kinds = new ArrayList<>();
         String worst = null;
         double worstRate = 0;
         for (String k : KINDS) {
             Series s = p.summary().seriesOrNull("proc." + k);
-            Trend kt = s == null ? null : Trend.of(s.points(), warm, 3);
-            if (kt == null) {
+            Climb kc = s == null ? null : Climb.of(s.points(), warm, 3);
+            if (kc == null) {
                 continue;
             }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("kind", k.substring(2).toLowerCase(Locale.ROOT));
-            row.put("perMinute", kt.slopePerSecond() * 60);
-            row.put("from", kt.first());
-            row.put("to", kt.last());
+            row.put("perMinute", kc.sustainedPerSecond() * 60);
+            row.put("from", kc.whole().first());
+            row.put("to", kc.whole().last());
             kinds.add(row);
-            if (kt.slopePerSecond() > worstRate) {
-                worstRate = kt.slopePerSecond();
+            if (kc.sustainedPerSecond() > worstRate) {
+                worstRate = kc.sustainedPerSecond();
                 worst = (String) row.get("kind");
             }
         }
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("fdsPerMinute", perMinute);
-        ev.put("fit", t.r2());
+        ev.putAll(c.evidence("wholePerMinute", 60));
         ev.put("growingKind", worst);
         ev.put("kinds", kinds);
         ev.put("series", List.of("proc.fdTotal", "proc.fdFile", "proc.fdSocket", "proc.fdPipe", "proc.fdOther"));
-        String summary = String.format(Locale.ROOT, "open descriptors %.0f -> %.0f (%+.1f/min, fit %.2f)%s", t.first(),
-                t.last(), perMinute, t.r2(), worst == null ? "" : "; growing most: " + worst);
+        String summary = String.format(Locale.ROOT, "open descriptors %.0f -> %.0f (%+.1f/min sustained, fit %.2f)%s",
+                t.first(), t.last(), perMinute, t.r2(), worst == null ? "" : "; growing most: " + worst);
         return new CheckResult(id(), title(), p.id(), v,
                 v == Verdict.OK ? 0 : Grade.score(perMinute, limits.get(this, "failPerMinute")), summary, ev);
     }

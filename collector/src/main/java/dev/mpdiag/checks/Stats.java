@@ -31,6 +31,25 @@ final class Stats {
         return out;
     }
 
+    /** The values at or above idleShare of the median: the windows with load in them, in order. */
+    static double[] busy(double[] v, double idleShare) {
+        if (v.length == 0) {
+            return v;
+        }
+        double[] sorted = v.clone();
+        java.util.Arrays.sort(sorted);
+        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        int n = 0;
+        double[] out = new double[v.length];
+        for (double x : v) {
+            if (x >= idleShare * median) {
+                out[n++] = x;
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
     static double mean(double[] v) {
         double s = 0;
         for (double x : v) {
@@ -50,6 +69,24 @@ final class Stats {
             ss += (x - m) * (x - m);
         }
         return Math.sqrt(ss / (v.length - 1)) / m;
+    }
+
+    /**
+     * Short-term variation: the standard deviation estimated from successive differences (von Neumann),
+     * sqrt(sum((x[i+1] - x[i])²) / (2 (n - 1))), over the mean. For values that vary at random it estimates
+     * the same as the cv; a slow drift (throughput rising while the JIT compiles, load ramping) adds little to
+     * it, while bursts from one window to the next count in full.
+     */
+    static double successiveCv(double[] v) {
+        double m = mean(v);
+        if (v.length < 2 || m == 0 || Double.isNaN(m)) {
+            return Double.NaN;
+        }
+        double ss = 0;
+        for (int i = 1; i < v.length; i++) {
+            ss += (v[i] - v[i - 1]) * (v[i] - v[i - 1]);
+        }
+        return Math.sqrt(ss / (2.0 * (v.length - 1))) / m;
     }
 
     /** Sum of a SUM series over the window, per second of the window. */

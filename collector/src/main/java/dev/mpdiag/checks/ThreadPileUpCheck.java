@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Thread pile-up: live threads climbing steadily, and which thread names grow. */
+/**
+ * Thread pile-up: live threads climbing steadily past warm-up, in the whole judged window and in its later
+ * half (a pool that fills when load arrives climbs once, then stays), and which thread names grow.
+ */
 public final class ThreadPileUpCheck implements Check {
     @Override
     public String id() {
@@ -25,10 +28,11 @@ public final class ThreadPileUpCheck implements Check {
 
     @Override
     public List<Threshold> thresholds() {
-        return List.of(new Threshold("warnPerMinute", 5, "threads/min", "steady growth of live threads that warns"),
+        return List.of(new Threshold("warnPerMinute", 10, "threads/min", "steady growth of live threads that warns"),
                 new Threshold("failPerMinute", 60, "threads/min", "steady growth that fails"),
-                new Threshold("minRise", 10, "threads", "least rise over the window"),
-                new Threshold("minFit", 0.6, "R²", "how straight the climb must be"));
+                new Threshold("minRise", 10, "threads", "least rise over the judged window"),
+                new Threshold("minFit", 0.6, "R²", "how straight the climb must be"),
+                new Threshold("minSeconds", 15, "s", "judged time past warm-up needed to say anything"));
     }
 
     @Override
@@ -41,24 +45,25 @@ public final class ThreadPileUpCheck implements Check {
         if (threads == null || threads.size() < 3) {
             return CheckResult.notApplicable(this, p.id(), "no thread counts (jdk.JavaThreadStatistics not recorded)");
         }
-        Trend t = Trend.of(threads.points(), Trend.warmUpEnd(p, 0.2, 20_000), 3);
-        if (t == null) {
-            return CheckResult.notApplicable(this, p.id(), "too few thread counts after warm-up");
+        Climb c = Climb.of(threads.points(), Trend.warmUpEnd(p), 3);
+        double minSeconds = limits.get(this, "minSeconds");
+        if (c == null || c.whole().seconds() < minSeconds) {
+            return CheckResult.notApplicable(this, p.id(), String.format(Locale.ROOT,
+                    "%.0f s of thread counts past warm-up, %.0f s needed", c == null ? 0 : c.whole().seconds(), minSeconds));
         }
-        double perMinute = t.slopePerSecond() * 60;
-        Verdict v = Grade.of(perMinute, limits.get(this, "warnPerMinute"), limits.get(this, "failPerMinute"));
-        if (t.rise() < limits.get(this, "minRise") || t.r2() < limits.get(this, "minFit")) {
-            v = Verdict.OK;
-        }
+        Trend t = c.whole();
+        double perMinute = c.sustainedPerSecond() * 60;
+        Verdict v = c.verdict(60, limits.get(this, "warnPerMinute"), limits.get(this, "failPerMinute"),
+                limits.get(this, "minFit"), limits.get(this, "minRise"));
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("threadsPerMinute", perMinute);
-        ev.put("fit", t.r2());
+        ev.putAll(c.evidence("wholePerMinute", 60));
         ev.put("from", t.first());
         ev.put("to", t.last());
         ev.put("growingNames", ThreadNames.growing(p.summary(), 5));
         ev.put("series", List.of(threads.name));
-        String summary = String.format(Locale.ROOT, "live threads %.0f -> %.0f (%+.1f/min, fit %.2f)", t.first(), t.last(),
-                perMinute, t.r2());
+        String summary = String.format(Locale.ROOT, "live threads %.0f -> %.0f (%+.1f/min sustained, fit %.2f)", t.first(),
+                t.last(), perMinute, t.r2());
         return new CheckResult(id(), title(), p.id(), v,
                 v == Verdict.OK ? 0 : Grade.score(perMinute, limits.get(this, "failPerMinute")), summary, ev);
     }

@@ -1,9 +1,11 @@
 package dev.mpdiag.checks;
 
+import dev.mpdiag.engine.Series;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /**
  * Least-squares line through a series' points after a warm-up: slope per second, fit (R²), and the rise
@@ -53,5 +55,76 @@ public record Trend(int points, double slopePerSecond, double r2, double first, 
     public static long warmUpEnd(ProcessData p, double fraction, long minMillis) {
         long span = p.toMillis() - p.fromMillis();
         return p.fromMillis() + Math.min(span / 2, Math.max(minMillis, (long) (span * fraction)));
+    }
+
+    /**
+     * The warm-up the checks share: the first fifth of the window (at least 10 s, at most half of it), or, when
+     * later, until the JVM has loaded 98% of the classes it holds at the window's end (at most three quarters
+     * of the window). Start-up, and the first requests when load arrives (class loading and initialization,
+     * pools and connections opening), are not what a check judges; a JVM that starts slowly on a busy machine
+     * loads classes for longer.
+     */
+    public static long warmUpEnd(ProcessData p) {
+        long base = warmUpEnd(p, WARM_UP_FRACTION, WARM_UP_MIN_MILLIS);
+        long cap = p.fromMillis() + (p.toMillis() - p.fromMillis()) * 3 / 4;
+        return Math.max(base, Math.min(classesSettled(p), cap));
+    }
+
+    static final double WARM_UP_FRACTION = 0.2;
+    static final long WARM_UP_MIN_MILLIS = 10_000;
+    static final double CLASSES_SETTLED_SHARE = 0.98;
+
+    /** When loaded classes first reached 98% of the window's most (the window's start without class counts). */
+    static long classesSettled(ProcessData p) {
+        Series classes = p.summary().seriesOrNull("classes.loaded");
+        if (classes == null || classes.isEmpty()) {
+            return p.fromMillis();
+        }
+        double max = classes.max();
+        for (Map.Entry<Long, Double> e : classes.points().entrySet()) {
+            if (e.getValue() >= CLASSES_SETTLED_SHARE * max) {
+                return e.getKey();
+            }
+        }
+        return p.fromMillis();
+    }
+
+    /**
+     * The fit over the later half (by time) of the points this trend was fitted on, or null with fewer than
+     * minPoints there. A leak keeps climbing in the later half; a step up early in the window (a pool filling
+     * when load arrives) does not, though a line through the whole window climbs in both cases.
+     */
+    public static Trend laterHalf(NavigableMap<Long, Double> series, long warmUpEnd, int minPoints) {
+        NavigableMap<Long, Double> judged = series.tailMap(warmUpEnd, true);
+        if (judged.isEmpty()) {
+            return null;
+        }
+        long mid = judged.firstKey() + (judged.lastKey() - judged.firstKey()) / 2;
+        return of(series, mid, minPoints);
+    }
+
+    /**
+     * The least slope a steady climb shows: the smaller of the whole fit's and the later half's (the whole
+     * fit's when the later half has too few points to say).
+     */
+    public double sustainedSlope(Trend later) {
+        return later == null ? slopePerSecond : Math.min(slopePerSecond, later.slopePerSecond);
+    }
+
+    /**
+     * The floor of a series: at each point, the least value at or after it (what it comes back down to
+     * later). Heap after GC includes garbage promoted to the old generation until an old collection takes it
+     * back; the floor keeps the climb of what survives and drops such sawtooth teeth.
+     */
+    public static NavigableMap<Long, Double> floor(NavigableMap<Long, Double> series) {
+        TreeMap<Long, Double> out = new TreeMap<>();
+        double min = Double.POSITIVE_INFINITY;
+        for (Map.Entry<Long, Double> e : series.descendingMap().entrySet()) {
+            if (!Double.isNaN(e.getValue())) {
+                min = Math.min(min, e.getValue());
+                out.put(e.getKey(), min);
+            }
+        }
+        return out;
     }
 }

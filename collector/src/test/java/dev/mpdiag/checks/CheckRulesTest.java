@@ -1,0 +1,107 @@
+package dev.mpdiag.checks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.mpdiag.engine.FrameKind;
+import dev.mpdiag.engine.LockStats;
+import dev.mpdiag.engine.Series;
+import dev.mpdiag.engine.Summary;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The judgement rules the matrix calibrated, on summaries built through the engine's API: what each check must
+ * not mistake for a fault (one long pause, a step when load arrives, class-loading waits) next to the fault.
+ */
+class CheckRulesTest {
+    static final long T0 = 1_795_800_000_000L;
+    static final int SECONDS = 120;
+
+    static Summary summary() {
+        Summary s = new Summary();
+        s.coverTime(T0 * 1_000_000, (T0 + SECONDS * 1000L) * 1_000_000);
+        return s;
+    }
+
+    static ProcessData process(Summary s) {
+        return new ProcessData("svc/host/1/1", Map.of("index", "0"), s, T0, T0 + SECONDS * 1000L);
+    }
+
+    static CheckResult run(Check c, Summary s) {
+        return c.evaluate(List.of(process(s)), Limits.defaults());
+    }
+
+    @Test
+    void oneLongPauseIsNotGcPressureSteadyPausesAre() {
+        Summary once = summary();
+        Series p = once.series("gc.pause", "ns/s", Series.Kind.SUM);
+        once.gc.add("SerialOld", 2_400_000_000L, 2_400_000_000L);
+        p.add(T0 + 40_000, 2.4e9);
+        assertEquals(Verdict.OK, run(new GcPressureCheck(), once).verdict(), "2.4 s once is 3% of 96 s, and 0% in one half");
+
+        Summary steady = summary();
+        Series q = steady.series("gc.pause", "ns/s", Series.Kind.SUM);
+        for (int sec = 0; sec < SECONDS; sec++) {
+            steady.gc.add("DefNew", 100_000_000L, 100_000_000L);
+            q.add(T0 + sec * 1000L, 1e8);
+        }
+        CheckResult r = run(new GcPressureCheck(), steady);
+        assertEquals(Verdict.WARN, r.verdict(), r.summary());
+        assertEquals(0.1, (double) r.evidence().get("pauseShare"), 0.01);
+    }
+
+    @Test
+    void threadsThatStepUpWhenLoadArrivesAreNotAPileUpThreadsThatKeepComingAre() {
+        Summary step = summary();
+        Series t = step.series("threads.active", "threads", Series.Kind.GAUGE);
+        for (int sec = 0; sec < SECONDS; sec++) {
+            t.add(T0 + sec * 1000L, sec < 40 ? 20 : 60);
+        }
+        assertEquals(Verdict.OK, run(new ThreadPileUpCheck(), step).verdict());
+
+        Summary leak = summary();
+        Series l = leak.series("threads.active", "threads", Series.Kind.GAUGE);
+        for (int sec = 0; sec < SECONDS; sec++) {
+            l.add(T0 + sec * 1000L, 20 + sec);
+        }
+        CheckResult r = run(new ThreadPileUpCheck(), leak);
+        assertEquals(Verdict.FAIL, r.verdict(), r.summary());
+        assertEquals(60.0, (double) r.evidence().get("threadsPerMinute"), 1e-6);
+    }
+
+    @Test
+    void tooLittleTimePastWarmUpIsNotApplicable() {
+        Summary s = new Summary();
+        s.coverTime(T0 * 1_000_000, (T0 + 20_000) * 1_000_000);
+        Series t = s.series("threads.active", "threads", Series.Kind.GAUGE);
+        for (int sec = 0; sec < 20; sec++) {
+            t.add(T0 + sec * 1000L, 20 + 10 * sec);
+        }
+        ProcessData young = new ProcessData("svc/host/1/1", Map.of(), s, T0, T0 + 20_000);
+        assertEquals(Verdict.NOT_APPLICABLE, new ThreadPileUpCheck().evaluate(List.of(young), Limits.defaults()).verdict());
+    }
+
+    @Test
+    void waitingForClassLoadingIsNotALockHotspotWaitingForALockIs() {
+        Summary s = summary();
+        s.countEvents("jdk.JavaMonitorEnter", 1);
+        int app = s.frames.intern("com.acme.Handler.handle", 12, FrameKind.JIT);
+        int load = s.frames.intern("java.lang.ClassLoader.loadClass", 525, FrameKind.JIT);
+        int init = s.stacks.intern(new int[] {app});
+        int loading = s.stacks.intern(new int[] {load, app});
+        s.lock(LockStats.Kind.MONITOR, "int[]").add(init, 200_000_000_000L, 40, 3_000_000_000L);
+        s.lock(LockStats.Kind.MONITOR, "java.lang.Object").add(loading, 100_000_000_000L, 40, 1_000_000_000L);
+        s.lock(LockStats.Kind.PARK, "java.util.concurrent.Semaphore$NonfairSync").add(init, 500_000_000_000L, 900, 1_000_000_000L);
+        CheckResult r = run(new LockHotspotCheck(), s);
+        assertEquals(Verdict.OK, r.verdict(), r.summary());
+        assertEquals(2.5, (double) r.evidence().get("classLoadingBlockedThreads"), 1e-9);
+
+        s.lock(LockStats.Kind.MONITOR, "com.acme.Ledger").add(init, 180_000_000_000L, 5000, 90_000_000L);
+        r = run(new LockHotspotCheck(), s);
+        assertEquals(Verdict.FAIL, r.verdict(), r.summary());
+        assertEquals("com.acme.Ledger", r.evidence().get("monitorClass"));
+        assertEquals(1.5, (double) r.evidence().get("blockedThreads"), 1e-9);
+        assertEquals("com.acme.Handler.handle:12", r.evidence().get("site"));
+    }
+}
