@@ -9,9 +9,10 @@ import java.util.Map;
 /**
  * Allocation-rate stability: bytes allocated per second in consecutive windows past warm-up, and how much the
  * rate moves from one window to the next (the successive-difference coefficient of variation). Steady load
- * allocates steadily; bursts stand out. A slow climb while the JIT compiles the hot paths (a minute or more on
- * a busy one-core worker, allocating several times more per second at its end) is warm-up, not instability,
- * and moves the plain cv (reported too) far more. Idle windows (load not started yet, or over) are left out.
+ * allocates steadily; bursts stand out. Throughput climbs while the JIT compiles the hot paths (a minute or more
+ * on a busy one-core worker, allocating ten times more per second at its end): the first minute of the JVM is
+ * warm-up, and a slower climb moves the plain cv (reported too) far more than the window-to-window variation.
+ * Idle windows (load not started yet, or over) are left out.
  */
 public final class AllocStabilityCheck implements Check {
     @Override
@@ -36,7 +37,8 @@ public final class AllocStabilityCheck implements Check {
                 new Threshold("windowSeconds", 10, "s", "window length"),
                 new Threshold("minWindows", 6, "windows", "busy windows past warm-up needed to judge"),
                 new Threshold("minBytesPerSecond", 1e6, "bytes/s", "below this mean rate nothing is judged (idle)"),
-                new Threshold("idleShare", 0.1, "of median", "a window allocating less than this share of the median is idle, not judged"));
+                new Threshold("idleShare", 0.1, "of median", "a window allocating less than this share of the median is idle, not judged"),
+                new Threshold("warmUpSeconds", 60, "s", "time from JVM start ignored: throughput climbs while the JIT compiles"));
     }
 
     @Override
@@ -47,14 +49,17 @@ public final class AllocStabilityCheck implements Check {
             return CheckResult.notApplicable(this, p.id(), "no allocation samples (jdk.ObjectAllocationSample not recorded)");
         }
         long window = (long) (limits.get(this, "windowSeconds") * 1000);
-        long from = Math.max(Trend.warmUpEnd(p), rate.points().firstKey() / 1000 * 1000);
+        long jit = p.summary().jvm.startMillis > 0
+                ? p.summary().jvm.startMillis + (long) (limits.get(this, "warmUpSeconds") * 1000) : 0;
+        long from = Math.max(Math.max(Trend.warmUpEnd(p), jit), rate.points().firstKey() / 1000 * 1000);
         double[] all = Stats.windows(rate.points(), from, Math.min(p.toMillis(), rate.points().lastKey()), window);
         // Load that stops or has not started yet is not an unstable allocation rate: idle windows are left out.
         double[] w = Stats.busy(all, limits.get(this, "idleShare"));
         int minWindows = (int) limits.get(this, "minWindows");
         if (w.length < minWindows) {
             return CheckResult.notApplicable(this, p.id(), "fewer than " + minWindows + " busy windows of "
-                    + window / 1000 + " s past warm-up (" + w.length + ")");
+                    + window / 1000 + " s past warm-up (" + w.length + "; warm-up ends at least "
+                    + (long) limits.get(this, "warmUpSeconds") + " s after JVM start)");
         }
         double mean = Stats.mean(w) / (window / 1000.0);
         double cv = Stats.cv(w);

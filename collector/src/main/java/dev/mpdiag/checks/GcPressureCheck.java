@@ -10,8 +10,7 @@ import java.util.Map;
 
 /**
  * GC pressure: the share of the window past warm-up spent in GC pauses (in both of its halves: sustained),
- * and how often collections run, with the allocation sites that feed them. The pause share warns at 8%, about the 1/(1+GCTimeRatio) = 1/13 that
- * G1 aims for by default.
+ * and how often collections run, with the allocation sites that feed them.
  */
 public final class GcPressureCheck implements Check {
     @Override
@@ -31,7 +30,7 @@ public final class GcPressureCheck implements Check {
 
     @Override
     public List<Threshold> thresholds() {
-        return List.of(new Threshold("warnPauseShare", 0.08, "share", "pause time over wall time that warns"),
+        return List.of(new Threshold("warnPauseShare", 0.05, "share", "pause time over wall time, in both halves, that warns"),
                 new Threshold("failPauseShare", 0.15, "share", "pause time over wall time that fails"),
                 new Threshold("warnPerMinute", 300, "GCs/min", "collections per minute that warn"),
                 new Threshold("minSeconds", 10, "s", "judged time past warm-up needed to say anything"));

@@ -100,7 +100,7 @@ public final class ImbalanceCheck implements Check {
         return slash < 0 ? processId : processId.substring(0, slash);
     }
 
-    /** The method whose share of CPU differs most between one process and the mean of its peers. */
+    /** The (non-JDK) method whose share of CPU differs most between one process and the mean of its peers. */
     static Map<String, Object> profileGap(List<ProcessData> subject, long minSamples) {
         List<Map<String, Double>> shares = new ArrayList<>();
         for (ProcessData p : subject) {
@@ -112,7 +112,9 @@ public final class ImbalanceCheck implements Check {
             // Every method, not a top-N by self time: a method with no self time but a large total (a caller) can
             // fall out of one process's top N and not another's, which reads as a gap that is not there.
             for (TopFrames.Row r : TopFrames.methods(p.summary(), ProfileType.CPU, Integer.MAX_VALUE)) {
-                m.put(r.name(), r.totalShare());
+                if (!isJdk(r.name())) {
+                    m.put(r.name(), r.totalShare());
+                }
             }
             shares.add(m);
         }
@@ -150,6 +152,17 @@ public final class ImbalanceCheck implements Check {
         m.put("outlierShare", shares.get(outlier).get(method));
         m.put("peerShare", peer);
         return m;
+    }
+
+    /**
+     * JDK methods are left out of the gap: where their time lands differs with each JVM's JIT state (an intrinsic
+     * compiled in one worker and not yet in the other put 31% of one worker's samples in
+     * DigestBase.implCompressMultiBlock and none of the other's), while extra work an application does shows in
+     * its own methods, whose totals include the JDK code they call.
+     */
+    static boolean isJdk(String method) {
+        return method.startsWith("java.") || method.startsWith("jdk.") || method.startsWith("sun.")
+                || method.startsWith("com.sun.") || method.startsWith("javax.");
     }
 
     static double spread(double[] v) {

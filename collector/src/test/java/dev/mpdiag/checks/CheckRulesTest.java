@@ -104,4 +104,12 @@ class CheckRulesTest {
         assertEquals(1.5, (double) r.evidence().get("blockedThreads"), 1e-9);
         assertEquals("com.acme.Handler.handle:12", r.evidence().get("site"));
     }
+
+    @Test
+    void profileGapsLeaveTheJdkOut() {
+        assertEquals(true, ImbalanceCheck.isJdk("sun.security.provider.DigestBase.implCompressMultiBlock"));
+        assertEquals(true, ImbalanceCheck.isJdk("java.util.HashMap.getNode"));
+        assertEquals(false, ImbalanceCheck.isJdk("com.acme.Orders.price"));
+        assertEquals(false, ImbalanceCheck.isJdk("javalin.Thing.run"), "a prefix, not a substring");
+    }
 }

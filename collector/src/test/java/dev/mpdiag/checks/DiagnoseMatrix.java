@@ -59,6 +59,12 @@ public final class DiagnoseMatrix {
         }
     }
 
+    /**
+     * The check ids, read when this class loads: a run lasts minutes, and a build in the same tree meanwhile
+     * replaces target/mpdiag.jar, from which a class loaded only at the end could no longer be read.
+     */
+    static final List<String> CHECK_IDS = Checks.ALL.stream().map(Check::id).toList();
+
     private DiagnoseMatrix() {
     }
 

@@ -65,10 +65,7 @@ public final class MatrixReport {
     }
 
     public void print(PrintStream out) {
-        List<String> checks = new ArrayList<>();
-        for (Check c : Checks.ALL) {
-            checks.add(c.id());
-        }
+        List<String> checks = DiagnoseMatrix.CHECK_IDS;
         out.printf(Locale.ROOT, "%nDiagnosis matrix: %d workers, %d s of load per scenario, %d connections, polls every %d s%s%n",
                 settings.workers(), settings.loadSeconds(), settings.connections(), settings.pollSeconds(),
                 settings.thresholds().isEmpty() ? "" : ", thresholds " + settings.thresholds());
