@@ -1,7 +1,7 @@
 // The dashboard's only way to the collector: its JSON API (docs/api.md). Every failure becomes an ApiError
 // with a message for people: the collector's {error, detail}, an unreachable collector, a timeout, a non-JSON reply.
 
-import {el} from './util.js';
+import {el, clear} from './util.js';
 
 export class ApiError extends Error {
   constructor(status, error, detail, url) {
@@ -79,6 +79,20 @@ export async function api(path, params, options = {}) {
     throw new ApiError(res.status, err, body && body.detail ? body.detail : '', url);
   }
   return body;
+}
+
+/**
+ * The process list every view starts from, or null after showing in box why it could not be had (the view
+ * then mounts as an empty shell with that message).
+ */
+export async function processesOr(ctx, box) {
+  try {
+    return await ctx.processes();
+  } catch (e) {
+    clear(box, errorBox(e, 'Process list'));
+    ctx.status('error');
+    return null;
+  }
 }
 
 /** A visible message box for an error (ApiError or anything thrown). */

@@ -122,26 +122,7 @@ public final class DiagnoseMatrix {
             }
         }
         Files.createDirectories(data);
-        ChildJvm c = ChildJvm.start(s.out().resolve("collector.log"), List.of("-Xmx768m", "-jar",
-                jars.collector().toString(), "serve", "--port", Integer.toString(port),
-                "--data", data.toString()));
-        Http http = new Http(port);
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (!c.process.isAlive()) {
-                throw new IllegalStateException("collector exited: " + c.output());
-            }
-            try {
-                if (http.get("/api/v1").status() == 200) {
-                    return c;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        c.close();
-        throw new IllegalStateException("collector did not start in 30 s: " + c.output());
+        return ChildJvm.collector(jars.collector(), port, data, s.out().resolve("collector.log"));
     }
 
     private static MatrixOutcome runScenario(Settings s, Jars jars, MatrixScenario sc, int collectorPort, PrintStream log)

@@ -3,7 +3,7 @@
 // reference chains, growing thread names, descriptor kinds and paths, imbalance across workers, stacks).
 // URL: process, service, from, to, check (only that check), all (also show checks that do not apply).
 
-import {api, ApiError, errorBox, loadingBox, infoBox} from '../api.js';
+import {api, processesOr, ApiError, errorBox, loadingBox, infoBox} from '../api.js';
 import {el, clear, procName, fmtBytes, fmtNum, fmtPct, fmtNanos} from '../util.js';
 import {selectionParams, processPicker, rangePicker} from '../selection.js';
 import {lineChart} from '../charts.js';
@@ -97,12 +97,8 @@ export async function mount(root, ctx) {
   const body = el('div', {dataset: {role: 'checks'}});
   root.append(el('div.view-head', el('h1', 'Checks'), el('span.muted',
     'Without a range, each process is judged on the last 5 minutes of its data.')), controls, body);
-  let processes;
-  try {
-    processes = await ctx.processes();
-  } catch (e) {
-    clear(body, errorBox(e, 'Process list'));
-    ctx.status('error');
+  const processes = await processesOr(ctx, body);
+  if (!processes) {
     return {unmount() {}};
   }
   const byId = new Map(processes.map(x => [x.id, x]));

@@ -2,7 +2,7 @@
 // the canvas graph (zoom, breadcrumb, search, tooltips, flame/icicle, top functions) and a sandwich of one
 // function. URL: type, process, service, from, to, minShare, search, zoom (names joined by ';'), orient, fn.
 
-import {api, errorBox, loadingBox, infoBox} from '../api.js';
+import {api, processesOr, errorBox, loadingBox, infoBox} from '../api.js';
 import {el, clear, procName, fmtTime, fmtPct, fmtNum} from '../util.js';
 import {selectionParams, processPicker, rangePicker, typeSelect, selectedIds} from '../selection.js';
 import {timeline} from '../charts.js';
@@ -36,12 +36,8 @@ export async function mount(root, ctx) {
       'Drag across the chart to choose a time range')), timelineBox, timelineNote),
     el('section.card', info, graphBox), sandwichBox);
 
-  let processes = [];
-  try {
-    processes = await ctx.processes();
-  } catch (e) {
-    clear(graphBox, errorBox(e, 'Process list'));
-    ctx.status('error');
+  const processes = await processesOr(ctx, graphBox);
+  if (!processes) {
     return {unmount() {}};
   }
   let graph = null, tl = null, treeData = null, loadSeq = 0, sw = {callers: null, callees: null};

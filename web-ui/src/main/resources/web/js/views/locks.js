@@ -1,7 +1,7 @@
 // Locks: contended monitors and parked-on classes of a selection, with blocked time, count, longest wait and
 // share per process, and the stacks that blocked on each. URL: process, service, from, to, wait, open (a lock).
 
-import {api, errorBox, loadingBox, infoBox} from '../api.js';
+import {api, processesOr, errorBox, loadingBox, infoBox} from '../api.js';
 import {el, clear, procName, fmtNanos, fmtPct, fmtNum} from '../util.js';
 import {selectionParams, processPicker, rangePicker} from '../selection.js';
 
@@ -13,12 +13,8 @@ export async function mount(root, ctx) {
   const body = el('div', {dataset: {role: 'locks'}});
   root.append(el('div.view-head', el('h1', 'Locks'), el('span.muted',
     'Time threads spent blocked entering monitors (synchronized) or parked on java.util.concurrent locks.')), controls, body);
-  let processes;
-  try {
-    processes = await ctx.processes();
-  } catch (e) {
-    clear(body, errorBox(e, 'Process list'));
-    ctx.status('error');
+  const processes = await processesOr(ctx, body);
+  if (!processes) {
     return {unmount() {}};
   }
   const byId = new Map(processes.map(x => [x.id, x]));

@@ -1,7 +1,7 @@
 // JMC findings: JDK Mission Control's automated-analysis rules on one process's chunks, computed on demand by
 // the collector (it takes seconds). URL: process, from, to; a link with a process runs the rules at once.
 
-import {api, errorBox, loadingBox, infoBox} from '../api.js';
+import {api, processesOr, errorBox, loadingBox, infoBox} from '../api.js';
 import {el, clear, byService, procName, fmtBytes, fmtNum} from '../util.js';
 import {rangePicker} from '../selection.js';
 
@@ -17,12 +17,8 @@ export async function mount(root, ctx) {
   root.append(el('div.view-head', el('h1', 'JMC rules'), el('span.muted',
     'JDK Mission Control\u2019s automated analysis of one process, computed when asked (at most the newest 64 MB).')),
   controls, body);
-  let processes;
-  try {
-    processes = await ctx.processes();
-  } catch (e) {
-    clear(body, errorBox(e, 'Process list'));
-    ctx.status('error');
+  const processes = await processesOr(ctx, body);
+  if (!processes) {
     return {unmount() {}};
   }
 
