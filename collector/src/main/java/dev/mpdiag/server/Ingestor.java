@@ -47,10 +47,13 @@ public final class Ingestor {
      */
     public Result ingest(ProcessIdentity identity, long seq, ByteBuffer body, boolean last, Consumer<ProcessMeta> init,
             Consumer<ProcessMeta> update) throws IOException {
+        // Liveness counts from the upload's arrival: summarizing a chunk on a busy collector can take seconds,
+        // and that delay says nothing about the worker.
+        long arrived = System.currentTimeMillis();
         ProcessStore existing = store.get(identity.id());
         if (existing != null && existing.has(seq)) {
             duplicates.incrementAndGet();
-            touch(existing, update, null, last);
+            touch(existing, update, null, last, arrived);
             return new Result(identity.id(), seq, false, 0, 0);
         }
         List<ByteBuffer> chunks = split(body);
@@ -89,10 +92,10 @@ public final class Ingestor {
                     System.currentTimeMillis());
             if (e == null) {
                 duplicates.incrementAndGet();
-                touch(p, update, null, last);
+                touch(p, update, null, last, arrived);
                 return new Result(identity.id(), seq, false, 0, 0);
             }
-            touch(p, update, summary.jvm, last);
+            touch(p, update, summary.jvm, last, arrived);
         }
         store.cache.put(p.id(), seq, summary, encoded.length);
         uploads.incrementAndGet();
@@ -116,12 +119,12 @@ public final class Ingestor {
         return split.chunks();
     }
 
-    private static void touch(ProcessStore p, Consumer<ProcessMeta> update, JvmInfo jvm, boolean last)
-            throws IOException {
+    private static void touch(ProcessStore p, Consumer<ProcessMeta> update, JvmInfo jvm, boolean last,
+            long arrived) throws IOException {
         synchronized (p) {
             ProcessMeta m = p.meta();
             update.accept(m);
-            m.lastSeenMillis = Math.max(m.lastSeenMillis, System.currentTimeMillis());
+            m.lastSeenMillis = Math.max(m.lastSeenMillis, arrived);
             if (m.firstSeenMillis == 0) {
                 m.firstSeenMillis = m.lastSeenMillis;
             }
