@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +25,10 @@ final class SampleServiceRun implements AutoCloseable {
     private final Http admin;
     private final Set<Long> workerPids = new LinkedHashSet<>();
 
-    private SampleServiceRun(int port, int adminPort, ChildJvm supervisor) {
+    private final int stopWaitSeconds;
+
+    private SampleServiceRun(int port, int adminPort, ChildJvm supervisor, int stopWaitSeconds) {
+        this.stopWaitSeconds = stopWaitSeconds;
         this.port = port;
         this.adminPort = adminPort;
         this.supervisor = supervisor;
@@ -32,6 +37,30 @@ final class SampleServiceRun implements AutoCloseable {
 
     static SampleServiceRun start(DiagnoseMatrix.Jars jars, Path log, MatrixScenario s, String profile, int workers, int collectorPort,
             String jvmOpts) throws IOException {
+        List<String> extra = new ArrayList<>(List.of("--agent", jars.agent().toString(),
+                "--agent-options", "collector=http://127.0.0.1:" + collectorPort + ",service=" + s.service()
+                        + ",profile=" + profile + ",interval=5s",
+                "--jvm-opts", jvmOpts, "--stop-timeout", "3s"));
+        if (s.fault() != null) {
+            extra.add("--faults");
+            extra.add(s.fault());
+        }
+        return launch(jars, log, workers, extra, 15);
+    }
+
+    /**
+     * Workers without the agent, each recording with {@code -XX:StartFlightRecording} into {@code dir} (JFR names
+     * the file after the pid), as a user records for post-run analysis; faults are switched per worker later.
+     * The stop timeout leaves the workers time to write their recordings at exit.
+     */
+    static SampleServiceRun recording(DiagnoseMatrix.Jars jars, Path log, int workers, Path dir, Path settings,
+            String jvmOpts) throws IOException {
+        String jfr = "-XX:StartFlightRecording=filename=" + dir + ",settings=" + settings;
+        return launch(jars, log, workers, List.of("--jvm-opts", jvmOpts + " " + jfr, "--stop-timeout", "30s"), 45);
+    }
+
+    private static SampleServiceRun launch(DiagnoseMatrix.Jars jars, Path log, int workers, List<String> extra,
+            int stopWaitSeconds) throws IOException {
         int port = ChildJvm.freePort();
         int adminPort = ChildJvm.freePort();
         while (adminPort == port) {
@@ -39,16 +68,26 @@ final class SampleServiceRun implements AutoCloseable {
         }
         List<String> args = new ArrayList<>(List.of("-jar", jars.sampleService().toString(),
                 "supervise", "--workers", Integer.toString(workers), "--port", Integer.toString(port),
-                "--admin-port", Integer.toString(adminPort),
-                "--agent", jars.agent().toString(),
-                "--agent-options", "collector=http://127.0.0.1:" + collectorPort + ",service=" + s.service()
-                        + ",profile=" + profile + ",interval=5s",
-                "--jvm-opts", jvmOpts, "--stop-timeout", "3s"));
-        if (s.fault() != null) {
-            args.add("--faults");
-            args.add(s.fault());
+                "--admin-port", Integer.toString(adminPort)));
+        args.addAll(extra);
+        return new SampleServiceRun(port, adminPort, ChildJvm.start(log, args), stopWaitSeconds);
+    }
+
+    /** Switches a planted fault on in one worker through the supervisor's admin API. */
+    void faultOn(String fault, int worker) throws IOException, InterruptedException {
+        Http.Reply r = admin.post("/supervisor/faults/" + fault + "?on=true&worker=" + worker, Map.of(), new byte[0]);
+        if (r.status() != 200) {
+            throw new IOException("fault " + fault + " on worker " + worker + ": " + r.status() + " " + r.text());
         }
-        return new SampleServiceRun(port, adminPort, ChildJvm.start(log, args));
+    }
+
+    /** Worker index to pid, from the supervisor's status. */
+    Map<Integer, Long> pidsByIndex() throws IOException, InterruptedException {
+        Map<Integer, Long> out = new TreeMap<>();
+        for (JsonNode w : status().path("workers")) {
+            out.put(w.path("index").asInt(), w.path("pid").asLong());
+        }
+        return out;
     }
 
     /** Waits until every worker is alive and answers on its control socket (it opens that after binding HTTP). */
@@ -116,7 +155,7 @@ final class SampleServiceRun implements AutoCloseable {
         Process p = supervisor.process;
         List<ProcessHandle> descendants = new ArrayList<>(p.descendants().toList());
         p.destroy();
-        if (!p.waitFor(15, TimeUnit.SECONDS)) {
+        if (!p.waitFor(stopWaitSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             p.waitFor(5, TimeUnit.SECONDS);
         }
