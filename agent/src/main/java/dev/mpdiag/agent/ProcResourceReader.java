@@ -38,6 +38,8 @@ final class ProcResourceReader {
     private final StringBuilder path = new StringBuilder(64);
     private byte[] buf = new byte[INITIAL_BUFFER];
     private Path fdPath;
+    private final FdPathPatterns patterns = new FdPathPatterns();
+    private boolean withPatterns;
 
     private long fdTotal = UNAVAILABLE;
     private long fdFile = UNAVAILABLE;
@@ -69,6 +71,16 @@ final class ProcResourceReader {
 
     /** Takes one sample; returns false, leaving every count at -1, when /proc is absent. Never throws. */
     synchronized boolean sample() {
+        return sample(false);
+    }
+
+    /**
+     * Takes one sample and, when {@code withPatterns}, also counts file descriptors by path pattern
+     * ({@link #patterns()}; left empty by a sample without).
+     */
+    synchronized boolean sample(boolean withPatterns) {
+        this.withPatterns = withPatterns;
+        patterns.clear();
         if (!available) {
             return false;
         }
@@ -97,6 +109,11 @@ final class ProcResourceReader {
 
     long fdOther() {
         return fdOther;
+    }
+
+    /** File descriptors by path pattern, from the last sample taken with patterns. */
+    FdPathPatterns patterns() {
+        return patterns;
     }
 
     long threads() {
@@ -144,6 +161,9 @@ final class ProcResourceReader {
                     pipe++;
                 } else if (target.startsWith("/")) {
                     file++;
+                    if (withPatterns) {
+                        patterns.add(target);
+                    }
                 } else {
                     other++;
                 }
@@ -155,6 +175,7 @@ final class ProcResourceReader {
             fdTotal = file + socket + pipe + other;
         } catch (IOException | RuntimeException e) {
             // A link we may not read (not a race): report "unknown" rather than a wrong split.
+            patterns.clear();
             fdTotal = fdFile = fdSocket = fdPipe = fdOther = UNAVAILABLE;
         }
     }

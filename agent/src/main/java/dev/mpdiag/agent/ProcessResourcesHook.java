@@ -1,5 +1,6 @@
 package dev.mpdiag.agent;
 
+import java.util.Map;
 import jdk.jfr.FlightRecorder;
 
 /** JFR periodic hook that samples /proc once per period into one mpdiag.ProcessResources event. */
@@ -9,7 +10,12 @@ final class ProcessResourcesHook implements Runnable {
     // sampler neither spins nor floods the host's stderr.
     private static final int MAX_BACKOFF_PERIODS = 64;
 
+    // Path patterns cost a string per descriptor, so they are counted on every fifth sample only.
+    static final int PATTERN_EVERY = 5;
+    static final int TOP_PATTERNS = 5;
+
     private static ProcessResourcesHook registered;
+    private int runs;
 
     private final ProcResourceReader reader = new ProcResourceReader();
     private int backoff;
@@ -41,7 +47,11 @@ final class ProcessResourcesHook implements Runnable {
         }
         try {
             ProcessResourcesEvent event = new ProcessResourcesEvent();
-            if (!event.isEnabled() || !reader.sample()) {
+            if (!event.isEnabled()) {
+                return;
+            }
+            boolean withPatterns = runs++ % PATTERN_EVERY == 0 && new FdPathPatternEvent().isEnabled();
+            if (!reader.sample(withPatterns)) {
                 return;
             }
             event.fdTotal = reader.fdTotal();
@@ -54,6 +64,14 @@ final class ProcessResourcesHook implements Runnable {
             event.ctxInvoluntary = reader.ctxInvoluntary();
             event.rssBytes = reader.rssBytes();
             event.commit();
+            if (withPatterns) {
+                for (Map.Entry<String, Long> p : reader.patterns().top(TOP_PATTERNS)) {
+                    FdPathPatternEvent e = new FdPathPatternEvent();
+                    e.pattern = p.getKey();
+                    e.count = p.getValue();
+                    e.commit();
+                }
+            }
             backoff = 0;
         } catch (Throwable t) {
             // Runs on JFR's periodic thread inside the host JVM: nothing may escape from here.

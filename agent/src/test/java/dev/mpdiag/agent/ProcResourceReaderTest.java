@@ -59,6 +59,11 @@ class ProcResourceReaderTest {
             open.add(pipe.sink());
 
             assertTrue(reader.sample());
+            assertEquals(List.of(), reader.patterns().top(5), "patterns only when asked for");
+            assertTrue(reader.sample(true));
+            String ours = tmp.toRealPath().resolve("f0").toString().replaceAll("[0-9]+", "#");
+            assertTrue(reader.patterns().top(5).stream().anyMatch(e -> e.getKey().equals(ours) && e.getValue() >= 20),
+                    ours + " in " + reader.patterns().top(5));
             assertTrue(reader.fdFile() >= files + 20, reader.fdFile() + " vs " + files);
             assertTrue(reader.fdSocket() >= sockets + 3, reader.fdSocket() + " vs " + sockets);
             assertTrue(reader.fdPipe() >= pipes + 2, reader.fdPipe() + " vs " + pipes);

@@ -1,6 +1,7 @@
 package dev.mpdiag.checks;
 
 import dev.mpdiag.engine.Series;
+import dev.mpdiag.engine.Summary;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,15 +78,41 @@ public final class FdLeakCheck implements Check {
                 worst = (String) row.get("kind");
             }
         }
+        List<Map<String, Object>> paths = growingPaths(p, warm);
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("fdsPerMinute", perMinute);
         ev.putAll(c.evidence("wholePerMinute", 60));
         ev.put("growingKind", worst);
         ev.put("kinds", kinds);
+        ev.put("growingPaths", paths);
         ev.put("series", List.of("proc.fdTotal", "proc.fdFile", "proc.fdSocket", "proc.fdPipe", "proc.fdOther"));
         String summary = String.format(Locale.ROOT, "open descriptors %.0f -> %.0f (%+.1f/min sustained, fit %.2f)%s",
-                t.first(), t.last(), perMinute, t.r2(), worst == null ? "" : "; growing most: " + worst);
+                t.first(), t.last(), perMinute, t.r2(), worst == null ? "" : "; growing most: " + worst)
+                + (paths.isEmpty() ? "" : ", paths like " + paths.get(0).get("pattern"));
         return new CheckResult(id(), title(), p.id(), v,
                 v == Verdict.OK ? 0 : Grade.score(perMinute, limits.get(this, "failPerMinute")), summary, ev);
+    }
+
+    /**
+     * The path patterns whose descriptor counts climbed past warm-up, fastest first (at most 5). mpagent sends
+     * the 5 biggest patterns every 5 s (mpdiag.FdPathPattern), so a leaking pattern soon has points of its own.
+     */
+    static List<Map<String, Object>> growingPaths(ProcessData p, long warm) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Series s : p.summary().seriesStartingWith(Summary.FD_PATH_SERIES).values()) {
+            Climb c = Climb.of(s.points(), warm, 3);
+            if (c == null || c.sustainedPerSecond() <= 0 || c.whole().last() <= c.whole().first()) {
+                continue;
+            }
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("pattern", s.name.substring(Summary.FD_PATH_SERIES.length()));
+            row.put("perMinute", c.sustainedPerSecond() * 60);
+            row.put("from", c.whole().first());
+            row.put("to", c.whole().last());
+            row.put("series", s.name);
+            rows.add(row);
+        }
+        rows.sort((a, b) -> Double.compare((double) b.get("perMinute"), (double) a.get("perMinute")));
+        return rows.size() > 5 ? new ArrayList<>(rows.subList(0, 5)) : rows;
     }
 }

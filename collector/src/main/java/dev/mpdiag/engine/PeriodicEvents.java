@@ -23,6 +23,10 @@ final class PeriodicEvents {
     private final ChunkHeader header;
     private final ConstantPools pools;
 
+    // The agent sends its top 5 every 5 s; a bound protects the summary from a sender with endless patterns.
+    static final int MAX_PATH_PATTERNS = 32;
+    private int pathPatterns;
+
     PeriodicEvents(ChunkParser parser, Summary summary) {
         this.parser = parser;
         this.summary = summary;
@@ -41,6 +45,7 @@ final class PeriodicEvents {
         heapConfiguration();
         garbageCollection();
         processResources();
+        fdPathPatterns();
         jvmInformation();
     }
 
@@ -205,6 +210,37 @@ final class PeriodicEvents {
                 });
             }
         }
+    }
+
+    /**
+     * mpdiag.FdPathPattern, written by our agent for its few biggest path patterns every 5 s: one
+     * "fd.path:PATTERN" gauge per pattern, at most {@link #MAX_PATH_PATTERNS} per chunk.
+     */
+    private void fdPathPatterns() {
+        EventView v = view("mpdiag.FdPathPattern");
+        if (v == null) {
+            return;
+        }
+        int t = v.slot("startTime");
+        int pattern = v.slot("pattern");
+        int count = v.slot("count");
+        if (pattern < 0 || count < 0) {
+            return;
+        }
+        chain("mpdiag.FdPathPattern", e -> {
+            String p = e.getString(pattern);
+            if (p == null) {
+                return;
+            }
+            Series s = summary.seriesOrNull(Summary.FD_PATH_SERIES + p);
+            if (s == null) {
+                if (++pathPatterns > MAX_PATH_PATTERNS) {
+                    return;
+                }
+                s = summary.series(Summary.FD_PATH_SERIES + p, "fds", Series.Kind.GAUGE);
+            }
+            s.add(millis(e, t), e.getLong(count));
+        });
     }
 
     private void jvmInformation() {

@@ -14,6 +14,9 @@ import java.util.TreeMap;
  * chunk sets gives the summary of their union.
  */
 public final class Summary {
+    /** Name prefix of the series of file descriptor counts by path pattern (mpagent's mpdiag.FdPathPattern). */
+    public static final String FD_PATH_SERIES = "fd.path:";
+
     public final JvmInfo jvm = new JvmInfo();
     public final FrameTable frames = new FrameTable();
     public final StackTable stacks = new StackTable();
@@ -75,6 +78,11 @@ public final class Summary {
 
     public Map<String, Series> allSeries() {
         return series;
+    }
+
+    /** The series whose names start with prefix, by name. */
+    public Map<String, Series> seriesStartingWith(String prefix) {
+        return series.subMap(prefix, prefix + Character.MAX_VALUE);
     }
 
     public LockStats lock(LockStats.Kind kind, String className) {

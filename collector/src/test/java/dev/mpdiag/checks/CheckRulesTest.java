@@ -1,6 +1,7 @@
 package dev.mpdiag.checks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mpdiag.engine.FrameKind;
 import dev.mpdiag.engine.LockStats;
@@ -111,5 +112,31 @@ class CheckRulesTest {
         assertEquals(true, ImbalanceCheck.isJdk("java.util.HashMap.getNode"));
         assertEquals(false, ImbalanceCheck.isJdk("com.acme.Orders.price"));
         assertEquals(false, ImbalanceCheck.isJdk("javalin.Thing.run"), "a prefix, not a substring");
+    }
+
+    @Test
+    void aDescriptorLeakNamesThePathPatternThatGrowsNotTheSteadyOnes() {
+        Summary s = summary();
+        Series total = s.series("proc.fdTotal", "fds", Series.Kind.GAUGE);
+        Series files = s.series("proc.fdFile", "fds", Series.Kind.GAUGE);
+        Series leaking = s.series(Summary.FD_PATH_SERIES + "/tmp/spool-#/chunk-#.part", "fds", Series.Kind.GAUGE);
+        Series jars = s.series(Summary.FD_PATH_SERIES + "/srv/lib/core-#.#.jar", "fds", Series.Kind.GAUGE);
+        for (int sec = 0; sec < SECONDS; sec++) {
+            total.add(T0 + sec * 1000L, 100 + 2 * sec);
+            files.add(T0 + sec * 1000L, 60 + 2 * sec);
+            if (sec % 5 == 0) {
+                leaking.add(T0 + sec * 1000L, 2 * sec);
+                jars.add(T0 + sec * 1000L, 40);
+            }
+        }
+        CheckResult r = run(new FdLeakCheck(), s);
+        assertEquals(Verdict.FAIL, r.verdict(), r.summary());
+        assertEquals("file", r.evidence().get("growingKind"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> paths = (List<Map<String, Object>>) r.evidence().get("growingPaths");
+        assertEquals(1, paths.size(), paths.toString());
+        assertEquals("/tmp/spool-#/chunk-#.part", paths.get(0).get("pattern"));
+        assertEquals(120.0, (double) paths.get(0).get("perMinute"), 1.0);
+        assertTrue(r.summary().contains("/tmp/spool-#/chunk-#.part"), r.summary());
     }
 }

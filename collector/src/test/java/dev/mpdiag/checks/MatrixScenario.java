@@ -77,7 +77,11 @@ record MatrixScenario(String name, String fault, String expectedCheck, String pr
                 }
                 expect(p, found, "growingNames " + ev.path("growingNames"));
             }
-            case "fd-leak" -> expect(p, "file".equals(ev.path("growingKind").asText()), "growingKind " + ev.path("growingKind"));
+            case "fd-leak" -> {
+                expect(p, "file".equals(ev.path("growingKind").asText()), "growingKind " + ev.path("growingKind"));
+                expect(p, ev.path("growingPaths").path(0).path("pattern").asText().endsWith("/leak-#.dat"),
+                        "growingPaths " + ev.path("growingPaths"));
+            }
             case "slow-worker" -> expect(p, ev.path("profileGap").path("outlierName").asText().startsWith("worker 1 "),
                     "outlier " + ev.path("profileGap").path("outlierName") + " (the index label of the slow worker is 1)");
             case "ctx-storm" -> expect(p, ev.path("voluntaryPerSecond").asDouble() > ev.path("involuntaryPerSecond").asDouble(),
@@ -122,7 +126,8 @@ record MatrixScenario(String name, String fault, String expectedCheck, String pr
                 yield String.format("%.0f threads/min; %s +%d from %s", ev.path("threadsPerMinute").asDouble(),
                         n.path("pattern").asText(), n.path("started").asLong() - n.path("ended").asLong(), n.path("startSite").asText());
             }
-            case "fd-leak" -> String.format("%.0f fds/min, kind %s", ev.path("fdsPerMinute").asDouble(), ev.path("growingKind").asText());
+            case "fd-leak" -> String.format("%.0f fds/min, kind %s, paths %s", ev.path("fdsPerMinute").asDouble(),
+                    ev.path("growingKind").asText(), ev.path("growingPaths").path(0).path("pattern").asText());
             case "slow-worker" -> String.format("%s: %s %.0f%% vs peers %.0f%%; cpu spread %.2f",
                     ev.path("profileGap").path("outlierName").asText(), ev.path("profileGap").path("method").asText(),
                     ev.path("profileGap").path("outlierShare").asDouble() * 100, ev.path("profileGap").path("peerShare").asDouble() * 100,

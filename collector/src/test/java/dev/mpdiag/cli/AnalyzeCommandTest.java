@@ -11,6 +11,8 @@ import dev.mpdiag.testing.Cli;
 import dev.mpdiag.testing.Recordings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,6 +112,14 @@ class AnalyzeCommandTest {
         }
         assertTrue(series.path("proc.threads").path("max").asDouble() >= 5, series.path("proc.threads").toString());
         assertTrue(series.path("proc.rssBytes").path("last").asDouble() > 1 << 20);
+        // Descriptors by path pattern: every JVM keeps its runtime image, lib/modules, open.
+        List<String> paths = new ArrayList<>();
+        series.fieldNames().forEachRemaining(n -> {
+            if (n.startsWith("fd.path:")) {
+                paths.add(n);
+            }
+        });
+        assertTrue(paths.stream().anyMatch(n -> n.endsWith("/lib/modules")), "fd.path series: " + paths);
     }
 
     @Test
