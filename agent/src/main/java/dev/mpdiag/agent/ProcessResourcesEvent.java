@@ -45,13 +45,13 @@ public final class ProcessResourcesEvent extends Event {
     long threads;
 
     @Label("Voluntary Context Switches")
-    @Description("voluntary_ctxt_switches summed over live threads; drops when a thread exits,"
-            + " because an exited thread's count leaves /proc with it")
+    @Description("voluntary_ctxt_switches summed over live threads, on every fifth sample (-1 on the others);"
+            + " drops when a thread exits, because an exited thread's count leaves /proc with it")
     long ctxVoluntary;
 
     @Label("Involuntary Context Switches")
-    @Description("nonvoluntary_ctxt_switches summed over live threads; drops when a thread exits,"
-            + " because an exited thread's count leaves /proc with it")
+    @Description("nonvoluntary_ctxt_switches summed over live threads, on every fifth sample (-1 on the others);"
+            + " drops when a thread exits, because an exited thread's count leaves /proc with it")
     long ctxInvoluntary;
 
     @Label("Resident Set Size")

@@ -10,8 +10,9 @@ final class ProcessResourcesHook implements Runnable {
     // sampler neither spins nor floods the host's stderr.
     private static final int MAX_BACKOFF_PERIODS = 64;
 
-    // Path patterns cost a string per descriptor, so they are counted on every fifth sample only.
-    static final int PATTERN_EVERY = 5;
+    // Context switches (a status file per thread) and path patterns (a string per descriptor) are most of a
+    // sample's cost, so they are read on every fifth sample only: a full sample every 5 s at the 1 s default.
+    static final int FULL_EVERY = 5;
     static final int TOP_PATTERNS = 5;
 
     private static ProcessResourcesHook registered;
@@ -50,8 +51,8 @@ final class ProcessResourcesHook implements Runnable {
             if (!event.isEnabled()) {
                 return;
             }
-            boolean withPatterns = runs++ % PATTERN_EVERY == 0 && new FdPathPatternEvent().isEnabled();
-            if (!reader.sample(withPatterns)) {
+            boolean full = runs++ % FULL_EVERY == 0;
+            if (!reader.sample(full)) {
                 return;
             }
             event.fdTotal = reader.fdTotal();
@@ -64,7 +65,7 @@ final class ProcessResourcesHook implements Runnable {
             event.ctxInvoluntary = reader.ctxInvoluntary();
             event.rssBytes = reader.rssBytes();
             event.commit();
-            if (withPatterns) {
+            if (full && new FdPathPatternEvent().isEnabled()) {
                 for (Map.Entry<String, Long> p : reader.patterns().top(TOP_PATTERNS)) {
                     FdPathPatternEvent e = new FdPathPatternEvent();
                     e.pattern = p.getKey();

