@@ -44,7 +44,8 @@ rotates each round), so each sees the same machine. Then prints medians and rati
   --configs "A B ..."  configurations (default agent: "off default contention leak stock",
                        jfr: "off default stock"); any profiles/NAME.jfc is a configuration, and so is
                        a path to a .jfc file (named after the file); "stock" is the JDK's own
-                       default.jfc; "off" records nothing and must come first
+                       default.jfc; "async" (agent mode) is default with profiler=async (async-profiler
+                       samples CPU, JFR the rest); "off" records nothing and must come first
   --agent-options T    agent options template (default '$AGENT_OPTIONS_TEMPLATE';
                        {collector}, {profile} and {tag} (round and configuration) are replaced)
   --out DIR            output directory (default bench/target/agent-overhead-<time>)
@@ -131,6 +132,10 @@ for k in "${!CONFIG_LIST[@]}"; do
         CUSTOM+="$name "
         continue
     fi
+    if [ "$c" = async ]; then
+        [ "$MODE" = agent ] || { echo "agent-overhead: configuration async needs --mode agent" >&2; exit 2; }
+        continue
+    fi
     [ "$c" = off ] || [ "$c" = stock ] || [ -f "$OUT/profiles/$c.jfc" ] || {
         echo "agent-overhead: no profile profiles/$c.jfc for configuration '$c'" >&2; exit 2; }
 done
@@ -139,7 +144,7 @@ CONFIGS="${CONFIG_LIST[*]}"
 # measures the profiles in this tree.
 if [ "$MODE" = agent ]; then
     for c in "${CONFIG_LIST[@]}"; do
-        case "$c" in off|stock) continue ;; esac
+        case "$c" in off|stock|async) continue ;; esac
         [[ "$CUSTOM" == *" $c "* ]] && continue
         if ! unzip -p "$AGENT_JAR" "dev/mpdiag/agent/profiles/$c.jfc" 2>/dev/null | cmp -s - "$OUT/profiles/$c.jfc"; then
             echo "agent-overhead: mpagent.jar's bundled $c.jfc differs from profiles/$c.jfc; passing the file's path" >&2
@@ -243,11 +248,13 @@ config_args() {
     case "$c" in off) return 0 ;; esac
     if [ "$MODE" = agent ]; then
         if [ "$c" = stock ]; then profile="$STOCK_JFC"
+        elif [ "$c" = async ]; then profile="$OUT/profiles/default.jfc"
         elif [[ "$CUSTOM" == *" $c "* ]]; then profile="$OUT/profiles/$c.jfc"
         else profile="$c"; fi
         opts=${AGENT_OPTIONS_TEMPLATE//\{collector\}/$COLLECTOR_URL}
         opts=${opts//\{profile\}/$profile}
         opts=${opts//\{tag\}/$tag}
+        [ "$c" = async ] && opts+=",profiler=async"
         printf '%s\n' --agent "$AGENT_JAR" --agent-options "$opts"
     else
         if [ "$c" = stock ]; then profile=default; else profile="$OUT/profiles/$c.jfc"; fi
@@ -323,6 +330,11 @@ run_one() {
         warm+=("$(python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["qps"]))' "$json")/jit${jit_pct}%")
         if [ "$WARMUP" = auto ] && [ "$i" -ge 25 ] && [ "$jit_pct" -lt 5 ]; then break; fi
     done
+    # A configuration that silently fell back to JFR would report JFR's figures under async-profiler's name.
+    if [ "$c" = async ] && grep -q "async-profiler unavailable\|async-profiler failed" "$OUT/logs/$tag.log"; then
+        log "round $round: async: async-profiler did not run; see $OUT/logs/$tag.log"
+        stop_service; return 0
+    fi
     # shellcheck disable=SC2086
     {
         j0=$(sum_jiffies $WORKER_PIDS); recorder_threads $WORKER_PIDS >"$OUT/rounds/$tag-threads-0.tsv"; read -r m0 s0 < <(machine_jiffies)

@@ -2,6 +2,8 @@ package dev.mpdiag.agent;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
@@ -35,16 +37,23 @@ final class Agent {
         }
         AgentLog.setDebug(options.debug);
         ProfileLoader.Profile profile = ProfileLoader.loadOrFallBack(options.profile);
-        Identity identity = new Identity(options.service, profile.name(), options.labels);
+        AsyncProfilerSession async = options.wantsAsync() ? startAsync(options) : null;
+        Map<String, String> settings = new HashMap<>(profile.settings());
+        if (async != null) {
+            settings.putAll(AsyncProfilerSession.jfrOverrides(options));
+        }
+        String profileName = async == null ? profile.name() : profile.name() + "+async-" + options.asyncEvent;
+        Identity identity = new Identity(options.service, profileName, options.labels);
         Health health = new Health(identity, options.collector);
         Spool spool = new Spool(options.spoolMemoryBytes, options.spoolDir, options.spoolDiskBytes, identity, health);
         Sender sender = new Sender(options, identity, spool, health, version());
 
         Recording recording;
         try {
-            recording = new Recording(profile.settings());
+            recording = new Recording(settings);
         } catch (Exception | Error e) {
             sender.cancel();
+            stopQuietly(async);
             throw e;
         }
         FlightRecorderListener listener = null;
@@ -54,7 +63,10 @@ final class Agent {
             recording.setDumpOnExit(false);
             recording.setMaxAge(Duration.ofMillis(options.maxAgeMillis));
             recording.setMaxSize(options.maxSizeBytes);
-            Cutter cutter = new Cutter(recording, spool, health, options.intervalMillis, () -> registerMBean(health));
+            Recording jfr = recording;
+            // Should async-profiler fail later, JFR takes the sampling back with the profile's own settings.
+            Cutter cutter = new Cutter(recording, spool, health, options.intervalMillis, () -> registerMBean(health),
+                    async, () -> jfr.setSettings(profile.settings()));
             listener = cutter.stopListener();
             FlightRecorder.addListener(listener); // before start, so no stop can go unnoticed
             recording.start();
@@ -68,11 +80,42 @@ final class Agent {
                 FlightRecorder.removeListener(listener);
             }
             recording.close();
+            stopQuietly(async);
             throw e;
         }
         running = new Agent(options, health);
         AgentLog.debug("recording profile " + profile.name() + ", cutting every "
                 + Units.formatMillis(options.intervalMillis) + ", uploading to " + options.collector + Sender.INGEST_PATH);
+    }
+
+    /**
+     * async-profiler, or null when it cannot start: profiler=async says so in one warning line, profiler=auto
+     * only with debug=true. Either way JFR samples instead.
+     */
+    private static AsyncProfilerSession startAsync(AgentOptions options) {
+        try {
+            AsyncProfilerSession s = AsyncProfilerSession.start(options);
+            AgentLog.debug("async-profiler " + s.version() + " started: " + AsyncProfilerSession.arguments(options));
+            return s;
+        } catch (Throwable t) {
+            String line = "async-profiler unavailable (" + AgentLog.describe(t) + "); sampling with JFR";
+            if (options.profiler.equals(AgentOptions.PROFILER_ASYNC)) {
+                AgentLog.warn(line);
+            } else {
+                AgentLog.debug(line);
+            }
+            return null;
+        }
+    }
+
+    private static void stopQuietly(AsyncProfilerSession async) {
+        if (async != null) {
+            try {
+                async.cut(true);
+            } catch (Throwable t) {
+                AgentLog.debug("async-profiler stop: " + AgentLog.describe(t));
+            }
+        }
     }
 
     /**

@@ -67,7 +67,7 @@ public final class AgentMain {
     private static String usage() {
         StringBuilder options = new StringBuilder();
         for (AgentOptions.Option o : AgentOptions.OPTIONS) {
-            options.append(String.format("  %-13s %s%n  %-13s (default: %s)%n", o.key(), o.description(), "",
+            options.append(String.format("  %-15s %s%n  %-15s (default: %s)%n", o.key(), o.description(), "",
                     o.defaultText()));
         }
         return String.join(System.lineSeparator(),

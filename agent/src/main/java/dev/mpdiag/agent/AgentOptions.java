@@ -35,6 +35,14 @@ final class AgentOptions {
     static final int MAX_AGE_INTERVALS = 6;
     static final long MIN_MAX_AGE_MILLIS = 30_000;
     static final String LABEL_PREFIX = "label.";
+    static final String PROFILER_JFR = "jfr";
+    static final String PROFILER_ASYNC = "async";
+    static final String PROFILER_AUTO = "auto";
+    static final List<String> PROFILERS = List.of(PROFILER_JFR, PROFILER_ASYNC, PROFILER_AUTO);
+    static final List<String> ASYNC_EVENTS = List.of("cpu", "itimer", "wall");
+    static final long DEFAULT_ASYNC_INTERVAL_MILLIS = 10;
+    // Wall-clock sampling visits sleeping threads too; async-profiler's own default for it is 50 ms.
+    static final long DEFAULT_ASYNC_WALL_INTERVAL_MILLIS = 50;
     // Warnings quote what the user wrote; a pasted blob must not turn one line into a screenful.
     private static final int MAX_QUOTED = 80;
 
@@ -70,6 +78,18 @@ final class AgentOptions {
             new Option("maxsize", Units.formatBytes(DEFAULT_MAX_SIZE),
                     "how many bytes the agent's JFR recording keeps on disk (at least "
                             + Units.formatBytes(MIN_MAX_SIZE) + ")"),
+            new Option("profiler", PROFILER_JFR,
+                    "who samples stacks: jfr; async (async-profiler, bundled; falls back to jfr with one warning"
+                            + " where it cannot load); auto (async where it loads, else jfr, quietly). JFR keeps"
+                            + " recording GC, heap, threads and the mpdiag events either way"),
+            new Option("async.event", "cpu", "async-profiler's sampling: cpu (perf_events), itimer or wall (every"
+                    + " thread, running or not; CPU samples then still come from JFR)"),
+            new Option("async.interval", Units.formatMillis(DEFAULT_ASYNC_INTERVAL_MILLIS) + " (wall: "
+                    + Units.formatMillis(DEFAULT_ASYNC_WALL_INTERVAL_MILLIS) + ")", "async-profiler's sampling interval"),
+            new Option("async.alloc", "off", "async-profiler samples allocations every this many bytes (512k)"
+                    + " instead of JFR's allocation sampler"),
+            new Option("async.lock", "off", "async-profiler records lock waits of at least this long (1ms)"
+                    + " instead of JFR's lock events"),
             new Option("debug", "false", "true prints one stderr line per cut and upload"));
 
     final String collector;
@@ -89,6 +109,13 @@ final class AgentOptions {
     final long maxAgeMillis;
     final long maxSizeBytes;
     final boolean debug;
+    final String profiler;
+    final String asyncEvent;
+    final long asyncIntervalMillis;
+    /** Bytes between allocation samples, or 0: async-profiler does not sample allocations. */
+    final long asyncAllocBytes;
+    /** Least lock wait recorded, or -1: async-profiler does not record locks. */
+    final long asyncLockMillis;
 
     private AgentOptions(Builder b) {
         this.collector = b.collector;
@@ -105,6 +132,16 @@ final class AgentOptions {
                 : Math.max(MAX_AGE_INTERVALS * b.intervalMillis, MIN_MAX_AGE_MILLIS);
         this.maxSizeBytes = b.maxSizeBytes;
         this.debug = b.debug;
+        this.profiler = b.profiler;
+        this.asyncEvent = b.asyncEvent;
+        this.asyncIntervalMillis = b.asyncIntervalMillis > 0 ? b.asyncIntervalMillis
+                : b.asyncEvent.equals("wall") ? DEFAULT_ASYNC_WALL_INTERVAL_MILLIS : DEFAULT_ASYNC_INTERVAL_MILLIS;
+        this.asyncAllocBytes = b.asyncAllocBytes;
+        this.asyncLockMillis = b.asyncLockMillis;
+    }
+
+    boolean wantsAsync() {
+        return !profiler.equals(PROFILER_JFR);
     }
 
     /** All defaults; the service name comes from the sun.java.command property. */
@@ -207,6 +244,11 @@ final class AgentOptions {
         long maxAgeMillis = -1;
         long maxSizeBytes = DEFAULT_MAX_SIZE;
         boolean debug;
+        String profiler = PROFILER_JFR;
+        String asyncEvent = "cpu";
+        long asyncIntervalMillis = -1;
+        long asyncAllocBytes;
+        long asyncLockMillis = -1;
 
         Builder(String service) {
             this.service = service;
@@ -260,6 +302,11 @@ final class AgentOptions {
                         warn.accept(bad(key, value, "must be true or false", "false"));
                     }
                 }
+                case "profiler" -> profiler = oneOf(key, value, PROFILERS, PROFILER_JFR, warn);
+                case "async.event" -> asyncEvent = oneOf(key, value, ASYNC_EVENTS, "cpu", warn);
+                case "async.interval" -> asyncIntervalMillis = duration(key, value, 1, -1, "the default", warn);
+                case "async.alloc" -> asyncAllocBytes = value.equals("off") ? 0 : size(key, value, 1, 0, "off", warn);
+                case "async.lock" -> asyncLockMillis = value.equals("off") ? -1 : duration(key, value, 0, -1, "off", warn);
                 default -> {
                     if (key.startsWith(LABEL_PREFIX) && key.length() > LABEL_PREFIX.length()) {
                         labels.put(key.substring(LABEL_PREFIX.length()), value);
@@ -288,20 +335,39 @@ final class AgentOptions {
             }
         }
 
+        private static String oneOf(String key, String value, List<String> allowed, String fallback,
+                Consumer<String> warn) {
+            if (allowed.contains(value)) {
+                return value;
+            }
+            warn.accept(bad(key, value, "not one of " + String.join(", ", allowed), fallback));
+            return fallback;
+        }
+
         private static long size(String key, String value, long min, long fallback, Consumer<String> warn) {
+            return size(key, value, min, fallback, Units.formatBytes(fallback), warn);
+        }
+
+        private static long size(String key, String value, long min, long fallback, String fallbackText,
+                Consumer<String> warn) {
             long bytes = Units.parseBytes(value);
             if (bytes < min) {
                 warn.accept(bad(key, value, bytes < 0 ? "not a size like 512k, 16m or 1g"
-                        : "below the minimum of " + Units.formatBytes(min), Units.formatBytes(fallback)));
+                        : "below the minimum of " + Units.formatBytes(min), fallbackText));
                 return fallback;
             }
             return bytes;
         }
 
         private static long duration(String key, String value, long min, long fallback, Consumer<String> warn) {
+            return duration(key, value, min, fallback, Units.formatMillis(fallback), warn);
+        }
+
+        private static long duration(String key, String value, long min, long fallback, String fallbackText,
+                Consumer<String> warn) {
             long millis = Units.parseMillis(value);
             if (millis < min) {
-                warn.accept(bad(key, value, "not a duration like 2s, 500ms or 1m", Units.formatMillis(fallback)));
+                warn.accept(bad(key, value, "not a duration like 2s, 500ms or 1m", fallbackText));
                 return fallback;
             }
             return millis;

@@ -28,6 +28,12 @@ import jdk.jfr.RecordingState;
  */
 final class Cutter implements Runnable {
 
+    /** A second recorder whose data goes with each cut (async-profiler): one complete JFR recording per call. */
+    interface Extra {
+        /** The data since the last call, or null; {@code last}: the recorder stops for good. */
+        byte[] cut(boolean last) throws IOException;
+    }
+
     // A failing cut skips 1, 2, 4 ... intervals (at most 64) so a broken recorder neither spins nor floods stderr.
     private static final int MAX_BACKOFF_INTERVALS = 64;
 
@@ -36,6 +42,9 @@ final class Cutter implements Runnable {
     private final Health health;
     private final long intervalMillis;
     private final Runnable onFirstCut;
+    /** async-profiler's files, or null; set to null for good after it fails. */
+    private volatile Extra extra;
+    private final Runnable onExtraFailed;
     private final CountDownLatch tailTaken = new CountDownLatch(1);
     private final Object tick = new Object();
     /**
@@ -51,6 +60,14 @@ final class Cutter implements Runnable {
     private volatile boolean exiting;
 
     Cutter(Recording recording, Spool spool, Health health, long intervalMillis, Runnable onFirstCut) {
+        this(recording, spool, health, intervalMillis, onFirstCut, null, () -> { });
+    }
+
+    /** {@code onExtraFailed} runs once when {@code extra} fails, which is then no longer asked. */
+    Cutter(Recording recording, Spool spool, Health health, long intervalMillis, Runnable onFirstCut, Extra extra,
+            Runnable onExtraFailed) {
+        this.extra = extra;
+        this.onExtraFailed = onExtraFailed;
         this.recording = recording;
         this.spool = spool;
         this.health = health;
@@ -180,12 +197,18 @@ final class Cutter implements Runnable {
         synchronized (cutLock) {
             try (InputStream chunks = in) {
                 ChunkSplitter.Result r = ChunkSplitter.read(chunks, takenStartNanos, spool.maxUploadBytes());
-                if (r.newChunks == 0) {
+                byte[] more = extraCut(afterStop, r.overBudget ? 0 : spool.maxUploadBytes() - r.newBytes);
+                if (r.newChunks == 0 && more == null) {
                     AgentLog.debug(what + ": nothing new (" + r.duplicates + " chunk(s) already sent)");
                     return; // an empty cut is not sent and does not use up a sequence number
                 }
-                takenStartNanos = r.newestStartNanos;
-                takenEndNanos = r.newestEndNanos;
+                if (r.newChunks > 0) {
+                    takenStartNanos = r.newestStartNanos;
+                    takenEndNanos = r.newestEndNanos;
+                }
+                if (more != null && !r.overBudget) {
+                    r.chunks.add(more);
+                }
                 long seq = nextSeq++;
                 if (r.overBudget) {
                     health.dropped(r.newBytes);
@@ -200,9 +223,40 @@ final class Cutter implements Runnable {
                 }
                 spool.add(new Upload(seq, r.chunks, afterStop));
                 AgentLog.debug(what + " seq " + seq + ": " + r.newChunks + " chunk(s), " + r.newBytes + " bytes, "
+                        + (more == null ? "" : "async-profiler " + more.length + " bytes, ")
                         + r.duplicates + " duplicate(s) skipped, "
                         + (System.nanoTime() - startedNanos) / 1_000_000 + " ms");
             }
+        }
+    }
+
+    /**
+     * The extra recorder's data for this cut, or null; data over {@code budget} bytes is dropped and counted.
+     * A failure switches it off for good: one warning, and {@link #onExtraFailed} gives JFR its samples back.
+     */
+    private byte[] extraCut(boolean last, long budget) {
+        Extra e = extra;
+        if (e == null) {
+            return null;
+        }
+        try {
+            byte[] data = e.cut(last);
+            if (data != null && data.length > budget) {
+                health.dropped(data.length);
+                health.error("async-profiler data of " + data.length + " bytes exceeds spool.memory; dropped");
+                return null;
+            }
+            return data == null || data.length == 0 ? null : data;
+        } catch (Throwable t) {
+            extra = null;
+            health.error("async-profiler: " + AgentLog.describe(t));
+            AgentLog.warn("async-profiler failed (" + AgentLog.describe(t) + "); sampling with JFR from now on");
+            try {
+                onExtraFailed.run();
+            } catch (Throwable again) {
+                AgentLog.debug("JFR sampling not restored: " + AgentLog.describe(again));
+            }
+            return null;
         }
     }
 

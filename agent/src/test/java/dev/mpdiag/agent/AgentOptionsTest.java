@@ -119,7 +119,8 @@ class AgentOptionsTest {
             {"spool.disk=-1", "spool.disk"}, {"exit.timeout=forever", "exit.timeout"},
             {"http.timeout=0", "http.timeout"}, {"maxsize=1k", "maxsize"}, {"maxage=1s", "maxage"},
             {"debug=yes", "debug"}, {"colector=http://x:1", "colector"}, {"label.=x", "label."},
-            {"justaword", "justaword"},
+            {"justaword", "justaword"}, {"profiler=perf", "profiler"}, {"async.event=cycles", "async.event"},
+            {"async.interval=often", "async.interval"}, {"async.alloc=much", "async.alloc"}, {"async.lock=x", "async.lock"},
         };
         AgentOptions defaults = parse(null, null);
         for (String[] c : cases) {
@@ -139,7 +140,39 @@ class AgentOptionsTest {
             assertEquals(defaults.maxSizeBytes, o.maxSizeBytes, c[0]);
             assertEquals(defaults.debug, o.debug, c[0]);
             assertEquals(defaults.labels, o.labels, c[0]);
+            assertEquals(defaults.profiler, o.profiler, c[0]);
+            assertEquals(defaults.asyncEvent, o.asyncEvent, c[0]);
+            assertEquals(defaults.asyncIntervalMillis, o.asyncIntervalMillis, c[0]);
+            assertEquals(defaults.asyncAllocBytes, o.asyncAllocBytes, c[0]);
+            assertEquals(defaults.asyncLockMillis, o.asyncLockMillis, c[0]);
         }
+    }
+
+    @Test
+    void asyncProfilerOptionsAndWhatTheyTakeFromJfr() {
+        AgentOptions jfr = parse(null, null);
+        assertEquals("jfr", jfr.profiler);
+        assertFalse(jfr.wantsAsync());
+
+        AgentOptions cpu = parse("profiler=async", null);
+        assertTrue(cpu.wantsAsync());
+        assertEquals("event=cpu,interval=10000000", AsyncProfilerSession.arguments(cpu));
+        assertEquals(Map.of("jdk.ExecutionSample#enabled", "false", "jdk.NativeMethodSample#enabled", "false"),
+                AsyncProfilerSession.jfrOverrides(cpu));
+
+        AgentOptions all = parse("profiler=auto,async.event=itimer,async.interval=5ms,async.alloc=512k,async.lock=1ms", null);
+        assertEquals(List.of(), warnings);
+        assertTrue(all.wantsAsync());
+        assertEquals("event=itimer,interval=5000000,alloc=524288,lock=1000000", AsyncProfilerSession.arguments(all));
+        assertEquals(7, AsyncProfilerSession.jfrOverrides(all).size(), "samples, allocations and locks");
+        assertEquals("false", AsyncProfilerSession.jfrOverrides(all).get("jdk.ThreadPark#enabled"));
+
+        // Wall clock samples every thread; the CPU profile keeps coming from JFR.
+        AgentOptions wall = parse("profiler=async,async.event=wall", null);
+        assertEquals("event=wall,interval=50000000", AsyncProfilerSession.arguments(wall));
+        assertEquals(Map.of(), AsyncProfilerSession.jfrOverrides(wall));
+        assertEquals(-1, parse("async.lock=off", null).asyncLockMillis);
+        assertEquals(0, parse("async.alloc=off", null).asyncAllocBytes);
     }
 
     @Test

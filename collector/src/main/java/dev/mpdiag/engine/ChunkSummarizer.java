@@ -24,6 +24,7 @@ public final class ChunkSummarizer {
     private final ChunkParser parser;
     private final ChunkHeader header;
     private final ConstantPools pools;
+    private JfrType stateType;
     private final FrameNames names;
     private final StackTraceReader stackReader;
     private final Summary summary = new Summary();
@@ -126,16 +127,31 @@ public final class ChunkSummarizer {
         }
     }
 
+    // Wall-clock samples keep the sampled thread's state (async-profiler's jdk.types.ThreadState pool key) as
+    // a leaf frame, so a wall profile tells sleeping from running from waiting under the same method.
     private void wall(String type) {
-        int[] slots = new int[2];
+        int[] slots = new int[3];
         EventView v = parser.on(type, e -> {
             long samples = slots[1] < 0 ? 1 : Math.max(1, e.getLong(slots[1]));
-            wallSamples.add(e.getLong(slots[0]), NO_CLASS, samples, 1);
+            wallSamples.add(e.getLong(slots[0]), slots[2] < 0 ? NO_CLASS : e.getLong(slots[2]), samples, 1);
         });
         if (v != null) {
             slots[0] = v.slot("stackTrace");
             slots[1] = v.slot("samples");
+            int state = v.slot("state");
+            slots[2] = state >= 0 && v.isConstantPool(state) ? state : -1;
+            stateType = slots[2] < 0 ? null : v.slotType(state);
         }
+    }
+
+    /** "[sleeping]" for STATE_SLEEPING; null when the pool has no name for the key. */
+    private String stateName(long key) {
+        Object n = stateType == null ? null : pools.field(stateType, key, "name");
+        if (!(n instanceof String s) || s.isEmpty()) {
+            return null;
+        }
+        String bare = s.startsWith("STATE_") ? s.substring("STATE_".length()) : s;
+        return "[" + bare.toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + "]";
     }
 
     private void allocation(String type, String weightField, LongLongMap acc, LongLongMap perSecond) {
@@ -186,7 +202,7 @@ public final class ChunkSummarizer {
         summary.coverTime(header.startNanos, header.startNanos + header.durationNanos);
         summary.countEvents("all", parser.eventCount());
         addProfile(ProfileType.CPU, cpuTimeSamples.size() > 0 ? cpuTimeSamples : executionSamples, null);
-        addProfile(ProfileType.WALL, wallSamples, null);
+        addProfile(ProfileType.WALL, wallSamples, FrameKind.THREAD_STATE);
         addProfile(ProfileType.NATIVE, nativeSamples, null);
         // JFR's own sampler and the TLAB events (async-profiler, or enabled by hand) describe the same
         // allocations; counting both would double the bytes, so the sampler wins when it has data.
@@ -275,9 +291,17 @@ public final class ChunkSummarizer {
         if (leafKind == null || classKey == NO_CLASS) {
             return summary.stacks.intern(frames);
         }
-        String cls = classKey == 0 ? "(no class)" : names.className(classKey);
+        String leaf;
+        if (leafKind == FrameKind.THREAD_STATE) {
+            leaf = stateName(classKey);
+            if (leaf == null) {
+                return summary.stacks.intern(frames);
+            }
+        } else {
+            leaf = classKey == 0 ? "(no class)" : names.className(classKey);
+        }
         int[] withLeaf = new int[frames.length + 1];
-        withLeaf[0] = summary.frames.intern(cls, 0, leafKind);
+        withLeaf[0] = summary.frames.intern(leaf, 0, leafKind);
         System.arraycopy(frames, 0, withLeaf, 1, frames.length);
         return summary.stacks.intern(withLeaf);
     }

@@ -1,6 +1,9 @@
 package dev.mpdiag.engine;
 
-/** What a frame is: how the JVM ran it, or a synthetic leaf naming an allocated or contended class. */
+/**
+ * What a frame is: how the JVM ran it, or a synthetic leaf naming an allocated or contended class or a thread
+ * state. New kinds go last: summaries store the ordinal.
+ */
 public enum FrameKind {
     ROOT("root"),
     INTERPRETED("interpreted"),
@@ -11,7 +14,9 @@ public enum FrameKind {
     KERNEL("kernel"),
     ALLOC_CLASS("alloc-class"),
     LOCK_CLASS("lock-class"),
-    OTHER("other");
+    OTHER("other"),
+    /** A synthetic leaf naming the thread state of a wall-clock sample (async-profiler): [sleeping], [runnable]. */
+    THREAD_STATE("thread-state");
 
     public final String label;
 

@@ -98,6 +98,9 @@ class AnalyzeCommandTest {
         Cli.Run r = Cli.run("flame", "-t", "wall", "-o", collapsed.toString(), Recordings.asyncProfilerWall().toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(post || Files.readString(collapsed).contains("Workload$SharedLedger.post"), "SharedLedger.post not in wall profile");
+        // async-profiler's thread states are kept as leaf frames: the sleeping ledger threads are [sleeping].
+        assertTrue(Files.readString(collapsed).lines().anyMatch(l -> l.contains("Workload$SharedLedger.post;")
+                && l.matches(".*;\\[sleeping\\] \\d+$")), "no [sleeping] leaf under SharedLedger.post");
     }
 
     @Test

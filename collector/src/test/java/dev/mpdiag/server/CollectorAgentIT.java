@@ -10,6 +10,7 @@ import dev.mpdiag.testing.ChildJvm;
 import dev.mpdiag.testing.HotWorker;
 import dev.mpdiag.testing.Http;
 import dev.mpdiag.testing.Recordings;
+import dev.mpdiag.testing.SleepyWorker;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,11 +36,22 @@ class CollectorAgentIT {
 
     ChildJvm worker(String name, int port, String which, long intervalMillis, long markAfter, long run, int index)
             throws Exception {
-        String agent = "-javaagent:" + Recordings.agentJar() + "=collector=http://127.0.0.1:" + port
-                + ",service=hotsvc,interval=" + intervalMillis + "ms,label.role=worker,label.index=" + index;
-        ChildJvm w = ChildJvm.start(OUT.resolve(name + ".log"), List.of("-Xmx128m", agent, "-cp",
-                Path.of("target", "test-classes").toAbsolutePath().toString(), HotWorker.class.getName(), which,
-                Long.toString(markAfter), Long.toString(run)));
+        return worker(name, port, which, intervalMillis, markAfter, run, index, "");
+    }
+
+    ChildJvm worker(String name, int port, String which, long intervalMillis, long markAfter, long run, int index,
+            String moreOptions) throws Exception {
+        return app(name, "-javaagent:" + Recordings.agentJar() + "=collector=http://127.0.0.1:" + port
+                + ",service=hotsvc,interval=" + intervalMillis + "ms,label.role=worker,label.index=" + index + moreOptions,
+                HotWorker.class.getName(), which, Long.toString(markAfter), Long.toString(run));
+    }
+
+    /** A test-classes main class in its own JVM with the given -javaagent option. */
+    ChildJvm app(String name, String agent, String... mainAndArgs) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-Xmx128m", agent, "-cp",
+                Path.of("target", "test-classes").toAbsolutePath().toString()));
+        args.addAll(List.of(mainAndArgs));
+        ChildJvm w = ChildJvm.start(OUT.resolve(name + ".log"), args);
         children.add(w);
         return w;
     }
@@ -87,14 +99,24 @@ class CollectorAgentIT {
 
     @Test
     void threeWorkersAreListedMergedAndSplit() throws Exception {
+        threeWorkers("three", "", "default");
+    }
+
+    /** The same with async-profiler sampling; the profile name says it was async-profiler, not a fallback. */
+    @Test
+    void threeWorkersWithAsyncProfiler() throws Exception {
+        threeWorkers("three-async", ",profiler=async", "default+async-cpu");
+    }
+
+    void threeWorkers(String tag, String moreOptions, String profile) throws Exception {
         int port = ChildJvm.freePort();
-        Path data = fresh("three-data");
-        collector(port, data, "three-collector.log");
+        Path data = fresh(tag + "-data");
+        collector(port, data, tag + "-collector.log");
         Http http = new Http(port);
         long interval = 2000;
-        List<ChildJvm> workers = List.of(worker("three-A", port, "A", interval, 7000, 13000, 0),
-                worker("three-B", port, "B", interval, 60000, 13000, 1),
-                worker("three-C", port, "C", interval, 60000, 13000, 2));
+        List<ChildJvm> workers = List.of(worker(tag + "-A", port, "A", interval, 7000, 13000, 0, moreOptions),
+                worker(tag + "-B", port, "B", interval, 60000, 13000, 1, moreOptions),
+                worker(tag + "-C", port, "C", interval, 60000, 13000, 2, moreOptions));
 
         JsonNode processes = null;
         for (long deadline = System.currentTimeMillis() + 60_000; System.currentTimeMillis() < deadline; Thread.sleep(200)) {
@@ -111,6 +133,7 @@ class CollectorAgentIT {
             assertEquals("hotsvc", p.get("service").asText());
             assertEquals("worker", p.get("labels").get("role").asText());
             assertEquals("live", p.get("status").asText(), p.toString());
+            assertEquals(profile, p.get("profile").asText(), p.toString());
             if (p.get("labels").get("index").asText().equals("0")) {
                 idA = p.get("id").asText();
             }
@@ -150,6 +173,60 @@ class CollectorAgentIT {
         for (JsonNode p : http.get("/api/v1/processes").json().get("processes")) {
             assertEquals("exited", p.get("status").asText(), "the final cut marks a process exited: " + p);
         }
+    }
+
+    /**
+     * async-profiler's wall-clock mode samples threads whether they run or not: the method that sleeps shows in
+     * the wall profile, and not in the CPU profile of the same process (which JFR records in wall mode).
+     */
+    @Test
+    void wallClockShowsTheMethodThatSleepsWhereCpuDoesNot() throws Exception {
+        int port = ChildJvm.freePort();
+        collector(port, fresh("wall-data"), "wall-collector.log");
+        Http http = new Http(port);
+        ChildJvm w = app("wall-worker", "-javaagent:" + Recordings.agentJar() + "=collector=http://127.0.0.1:" + port
+                + ",service=wallsvc,interval=2s,profiler=async,async.event=wall", SleepyWorker.class.getName(), "8000");
+        assertEquals(0, w.waitFor(60), w.output());
+        JsonNode p = awaitExited(http, "wallsvc");
+        assertEquals("default+async-wall", p.get("profile").asText(), p.toString());
+
+        String sleepy = SleepyWorker.class.getName() + ".";
+        Map<String, Long> wall = totalByName(http.get("/api/v1/flamegraph?type=wall&service=wallsvc").json().get("tree"));
+        Map<String, Long> cpu = totalByName(http.get("/api/v1/flamegraph?type=cpu&service=wallsvc").json().get("tree"));
+        long cpuTotal = cpu.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        String spin = PREFIX + "sharedWork";
+        System.out.printf("wall: napWork %d, sharedWork %d samples; cpu: napWork %d, sharedWork %d of %d samples%n",
+                wall.getOrDefault(sleepy + "napWork", 0L), wall.getOrDefault(spin, 0L),
+                cpu.getOrDefault(sleepy + "napWork", 0L), cpu.getOrDefault(spin, 0L), cpuTotal);
+        // About 60% of 8 s asleep at one sample per 50 ms: some 90 samples; 10 leaves room for a busy machine.
+        assertTrue(wall.getOrDefault(sleepy + "napWork", 0L) >= 10, "napWork in wall: " + wall);
+        assertTrue(cpu.getOrDefault(spin, 0L) > 0, "sharedWork in cpu: " + cpu);
+        // A CPU sample can catch the instant before the sleep starts, never the sleep itself.
+        assertTrue(cpu.getOrDefault(sleepy + "napWork", 0L) * 50 <= cpu.getOrDefault(spin, 0L),
+                "napWork in cpu: " + cpu);
+    }
+
+    /** Total (inclusive) weight per frame name of a flame.js tree. */
+    static Map<String, Long> totalByName(JsonNode tree) {
+        Map<String, Long> out = new HashMap<>();
+        JsonNode nodes = tree.get("nodes");
+        for (int i = 0; i < nodes.size(); i += 5) {
+            // a recursive frame counts once per path: the largest is the method's total
+            out.merge(tree.get("names").get(nodes.get(i).asInt()).asText(), nodes.get(i + 3).asLong(), Math::max);
+        }
+        return out;
+    }
+
+    /** The one process of a service once its final cut arrived. */
+    static JsonNode awaitExited(Http http, String service) throws Exception {
+        JsonNode last = null;
+        for (long deadline = System.currentTimeMillis() + 20_000; System.currentTimeMillis() < deadline; Thread.sleep(200)) {
+            last = http.get("/api/v1/processes?service=" + service).json().get("processes");
+            if (last.size() == 1 && last.get(0).get("status").asText().equals("exited")) {
+                return last.get(0);
+            }
+        }
+        throw new AssertionError("no exited process of " + service + ": " + last);
     }
 
     static String ownMethod(JsonNode processes, String id) {
