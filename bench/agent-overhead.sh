@@ -5,6 +5,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/lib/await-workers.sh
+source "$ROOT/bench/lib/await-workers.sh"
 
 ROUNDS=5
 DURATION=15
@@ -264,7 +266,7 @@ config_args() {
 }
 
 start_service() {
-    local c=$1 tag=$2 port admin status args=()
+    local c=$1 tag=$2 port admin args=()
     port=$(free_port); admin=$(free_port)
     while [ "$admin" = "$port" ]; do admin=$(free_port); done
     mapfile -t args < <(config_args "$c" "$tag")
@@ -273,24 +275,7 @@ start_service() {
     SUPERVISOR_PID=$!
     SERVICE_PORT=$port
     ADMIN_PORT=$admin
-    for _ in $(seq 1 120); do
-        kill -0 "$SUPERVISOR_PID" 2>/dev/null || break
-        status=$(curl -s "http://127.0.0.1:$admin/supervisor/status" 2>/dev/null || true)
-        WORKER_PIDS=$(printf '%s' "$status" | python3 -c '
-import json, sys
-try:
-    s = json.load(sys.stdin)
-except Exception:
-    sys.exit(0)
-w = s.get("workers", [])
-if w and all(x.get("alive") and x.get("pid") for x in w):
-    print(" ".join(str(x["pid"]) for x in w))' 2>/dev/null || true)
-        if [ -n "$WORKER_PIDS" ] && [ "$(wc -w <<<"$WORKER_PIDS")" -eq "$WORKERS" ] \
-            && [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/hello")" = 200 ]; then
-            return 0
-        fi
-        sleep 0.5
-    done
+    await_workers "$admin" "$port" "$WORKERS" "$SUPERVISOR_PID" && return 0
     echo "agent-overhead: the service ($tag) did not come up; see $OUT/logs/$tag.log" >&2
     exit 1
 }

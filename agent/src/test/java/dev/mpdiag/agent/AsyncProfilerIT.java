@@ -84,6 +84,17 @@ class AsyncProfilerIT {
             List<RecordedEvent> events = JfrChunks.events(JfrChunks.split(uploads), Files.createDirectories(tmp.resolve("ev")));
             assertTrue(events.stream().anyMatch(AsyncProfilerIT::inSpinLoop), "JFR's samples of spinLoop");
         }
+        // profiler=auto takes the same way back to JFR without a word.
+        try (Receiver rx = Receiver.start()) {
+            ChildJvm child = ChildJvm.start(ChildJvm.THIS_JAVA, List.of("-Djava.io.tmpdir=" + tmp.resolve("absent"),
+                    "-XX:FlightRecorderOptions:repository=" + repository,
+                    "-javaagent:" + ChildJvm.agentJar() + "=collector=" + rx.url() + ",service=aptest,interval=1s,profiler=auto"),
+                    SpinApp.class, List.of("run=2000"), Map.of(), tmp);
+            assertEquals(0, child.awaitExit(CHILD_TIMEOUT), child.describe());
+            assertFalse(child.stderr().contains("mpagent:"), child.describe());
+            assertFalse(rx.uploads().isEmpty(), child.describe());
+            assertEquals("default", rx.uploads().get(0).header("X-Mpdiag-Profile"));
+        }
     }
 
     static boolean inSpinLoop(RecordedEvent e) {
