@@ -94,21 +94,27 @@ public final class FdLeakCheck implements Check {
     }
 
     /**
-     * The path patterns whose descriptor counts climbed past warm-up, fastest first (at most 5). mpagent sends
-     * the 5 biggest patterns every 5 s (mpdiag.FdPathPattern), so a leaking pattern soon has points of its own.
+     * The path patterns whose descriptor counts climbed, fastest first (at most 5). These name what grows once the
+     * verdict, judged on the totals above, says something does: a plain least-squares slope past warm-up, or over
+     * the whole window while fewer than 2 points lie past it. mpagent sends a point for each of the 5 biggest
+     * patterns only every 5 s (mpdiag.FdPathPattern), so the sustained-climb test of the totals would leave them
+     * unnamed for the first half minute of a leak.
      */
     static List<Map<String, Object>> growingPaths(ProcessData p, long warm) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Series s : p.summary().seriesStartingWith(Summary.FD_PATH_SERIES).values()) {
-            Climb c = Climb.of(s.points(), warm, 3);
-            if (c == null || c.sustainedPerSecond() <= 0 || c.whole().last() <= c.whole().first()) {
+            Trend t = Trend.of(s.points(), warm, 2);
+            if (t == null) {
+                t = Trend.of(s.points(), Long.MIN_VALUE, 2);
+            }
+            if (t == null || t.slopePerSecond() <= 0 || t.last() <= t.first()) {
                 continue;
             }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("pattern", s.name.substring(Summary.FD_PATH_SERIES.length()));
-            row.put("perMinute", c.sustainedPerSecond() * 60);
-            row.put("from", c.whole().first());
-            row.put("to", c.whole().last());
+            row.put("perMinute", t.slopePerSecond() * 60);
+            row.put("from", t.first());
+            row.put("to", t.last());
             row.put("series", s.name);
             rows.add(row);
         }

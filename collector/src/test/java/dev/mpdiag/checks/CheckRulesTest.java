@@ -138,5 +138,15 @@ class CheckRulesTest {
         assertEquals("/tmp/spool-#/chunk-#.part", paths.get(0).get("pattern"));
         assertEquals(120.0, (double) paths.get(0).get("perMinute"), 1.0);
         assertTrue(r.summary().contains("/tmp/spool-#/chunk-#.part"), r.summary());
+
+        // A pattern with one point past warm-up yet (they come every 5 s) is named from the whole window.
+        Summary early = summary();
+        Series few = early.series(Summary.FD_PATH_SERIES + "/tmp/spool-#/chunk-#.part", "fds", Series.Kind.GAUGE);
+        few.add(T0 + 90_000, 100);
+        few.add(T0 + 95_000, 160);
+        few.add(T0 + 100_000, 220);
+        List<Map<String, Object>> named = FdLeakCheck.growingPaths(process(early), T0 + 98_000);
+        assertEquals(1, named.size(), named.toString());
+        assertEquals(720.0, (double) named.get(0).get("perMinute"), 1.0);
     }
 }
