@@ -9,6 +9,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -22,7 +23,7 @@ import java.util.stream.Stream;
  * the native library for this platform into the same directory; everything there is deleted at JVM exit.
  *
  * <p>A cut stops the profiler, which completes the current file, and starts it again into the next file: the
- * samples of the few milliseconds in between are lost, where a JFR copy loses none. Calls are serialized.
+ * samples between the stop and the start are lost, where a JFR copy loses none. Calls are serialized.
  */
 final class AsyncProfilerSession implements Cutter.Extra {
 
@@ -181,7 +182,7 @@ final class AsyncProfilerSession implements Cutter.Extra {
 
     private static void deleteQuietly(Path dir) {
         try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
         } catch (IOException | RuntimeException e) {
             AgentLog.debug("could not delete " + dir + ": " + AgentLog.describe(e));
         }

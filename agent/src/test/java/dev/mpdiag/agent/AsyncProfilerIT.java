@@ -64,11 +64,7 @@ class AsyncProfilerIT {
         // No writable temporary directory for the nested jar and the native library: a real reason to fail.
         Path repository = Files.createDirectories(tmp.resolve("repo"));
         try (Receiver rx = Receiver.start()) {
-            ChildJvm child = ChildJvm.start(ChildJvm.THIS_JAVA, List.of("-Djava.io.tmpdir=" + tmp.resolve("absent"),
-                    "-XX:FlightRecorderOptions:repository=" + repository,
-                    "-javaagent:" + ChildJvm.agentJar() + "=collector=" + rx.url() + ",service=aptest,interval=1s,profiler=async"),
-                    SpinApp.class, List.of("run=3000"), Map.of(), tmp);
-            assertEquals(0, child.awaitExit(CHILD_TIMEOUT), child.describe());
+            ChildJvm child = spinWithoutTmp(rx, repository, "async", 3000);
             List<String> warnings = new ArrayList<>();
             for (String line : child.stderr().split("\n")) {
                 if (line.startsWith("mpagent:")) {
@@ -86,15 +82,21 @@ class AsyncProfilerIT {
         }
         // profiler=auto takes the same way back to JFR without a word.
         try (Receiver rx = Receiver.start()) {
-            ChildJvm child = ChildJvm.start(ChildJvm.THIS_JAVA, List.of("-Djava.io.tmpdir=" + tmp.resolve("absent"),
-                    "-XX:FlightRecorderOptions:repository=" + repository,
-                    "-javaagent:" + ChildJvm.agentJar() + "=collector=" + rx.url() + ",service=aptest,interval=1s,profiler=auto"),
-                    SpinApp.class, List.of("run=2000"), Map.of(), tmp);
-            assertEquals(0, child.awaitExit(CHILD_TIMEOUT), child.describe());
+            ChildJvm child = spinWithoutTmp(rx, repository, "auto", 2000);
             assertFalse(child.stderr().contains("mpagent:"), child.describe());
             assertFalse(rx.uploads().isEmpty(), child.describe());
             assertEquals("default", rx.uploads().get(0).header("X-Mpdiag-Profile"));
         }
+    }
+
+    /** SpinApp with the agent's profiler option, no writable java.io.tmpdir, JFR's repository elsewhere; exited. */
+    private ChildJvm spinWithoutTmp(Receiver rx, Path repository, String profiler, long runMillis) throws Exception {
+        ChildJvm child = ChildJvm.start(ChildJvm.THIS_JAVA, List.of("-Djava.io.tmpdir=" + tmp.resolve("absent"),
+                "-XX:FlightRecorderOptions:repository=" + repository, "-javaagent:" + ChildJvm.agentJar() + "=collector="
+                        + rx.url() + ",service=aptest,interval=1s,profiler=" + profiler),
+                SpinApp.class, List.of("run=" + runMillis), Map.of(), tmp);
+        assertEquals(0, child.awaitExit(CHILD_TIMEOUT), child.describe());
+        return child;
     }
 
     static boolean inSpinLoop(RecordedEvent e) {

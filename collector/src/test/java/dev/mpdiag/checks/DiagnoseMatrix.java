@@ -1,6 +1,7 @@
 package dev.mpdiag.checks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mpdiag.testing.Dirs;
 import dev.mpdiag.testing.ChildJvm;
 import dev.mpdiag.testing.Http;
 import java.io.IOException;
@@ -10,12 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Runs the sample service (fresh workers with mpagent per scenario) once healthy and once per planted fault
@@ -115,13 +114,7 @@ public final class DiagnoseMatrix {
     }
 
     private static ChildJvm startCollector(Settings s, Jars jars, int port) throws Exception {
-        Path data = s.out().resolve("collector-data");
-        if (Files.exists(data)) {
-            try (Stream<Path> walk = Files.walk(data)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        Files.createDirectories(data);
+        Path data = Dirs.fresh(s.out().resolve("collector-data"));
         return ChildJvm.collector(jars.collector(), port, data, s.out().resolve("collector.log"));
     }
 

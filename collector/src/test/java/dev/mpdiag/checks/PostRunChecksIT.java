@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mpdiag.testing.ChildJvm;
 import dev.mpdiag.testing.Cli;
+import dev.mpdiag.testing.Dirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,7 +70,7 @@ class PostRunChecksIT {
 
     static Analysis recordAndAnalyze(String name, String profile, String jvmOpts, Map<Integer, List<String>> faults)
             throws Exception {
-        Path dir = fresh(OUT.resolve(name));
+        Path dir = Dirs.fresh(OUT.resolve(name));
         Path jfrDir = Files.createDirectories(dir.resolve("jfr"));
         Map<Integer, Long> pids;
         try (SampleServiceRun svc = SampleServiceRun.recording(jars, dir.resolve("service.log"), 2, jfrDir,
@@ -116,15 +116,6 @@ class PostRunChecksIT {
             assertEquals(1, mine.size(), "one recording of pid " + pid + " in " + jfrDir + ": " + mine);
             return mine.get(0);
         }
-    }
-
-    static Path fresh(Path d) throws Exception {
-        if (Files.exists(d)) {
-            try (Stream<Path> walk = Files.walk(d)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        return Files.createDirectories(d);
     }
 
     static boolean flagged(String verdict) {

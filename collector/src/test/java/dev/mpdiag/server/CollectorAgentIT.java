@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mpdiag.jfr.ChunkSplitter;
+import dev.mpdiag.testing.Dirs;
 import dev.mpdiag.testing.ChildJvm;
 import dev.mpdiag.testing.HotWorker;
 import dev.mpdiag.testing.Http;
 import dev.mpdiag.testing.Recordings;
 import dev.mpdiag.testing.SleepyWorker;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,13 +63,7 @@ class CollectorAgentIT {
     }
 
     static Path fresh(String name) throws Exception {
-        Path d = OUT.resolve(name);
-        if (Files.exists(d)) {
-            try (var walk = Files.walk(d)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        return Files.createDirectories(d);
+        return Dirs.fresh(OUT.resolve(name));
     }
 
     /** Self weight per frame name of a flame.js tree (nodes are name, kind, depth, total, self). */

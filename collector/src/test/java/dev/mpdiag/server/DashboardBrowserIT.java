@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mpdiag.testing.Dirs;
 import dev.mpdiag.testing.Browser;
 import dev.mpdiag.testing.ChildJvm;
 import dev.mpdiag.testing.Http;
@@ -191,12 +192,7 @@ class DashboardBrowserIT {
     }
 
     static Path fresh(Path dir) throws Exception {
-        if (Files.exists(dir)) {
-            try (var walk = Files.walk(dir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-        return Files.createDirectories(dir);
+        return Dirs.fresh(dir);
     }
 
     static void awaitWorkers(int n, Duration limit) throws Exception {
