@@ -2,6 +2,7 @@
 // with a message for people: the collector's {error, detail}, an unreachable collector, a timeout, a non-JSON reply.
 
 import {el, clear} from './util.js';
+import {askForToken} from './token.js';
 
 export class ApiError extends Error {
   constructor(status, error, detail, url) {
@@ -31,6 +32,17 @@ export function query(params) {
  * signal}. Throws ApiError.
  */
 export async function api(path, params, options = {}) {
+  for (;;) {
+    try {
+      return await call(path, params, options);
+    } catch (e) {
+      // A collector started with --token: ask once, then try again with the cookie the dialog set.
+      if (!(e instanceof ApiError) || e.status !== 401 || !(await askForToken(e.detail === 'wrong access token'))) throw e;
+    }
+  }
+}
+
+async function call(path, params, options) {
   const url = '/api/v1/' + path + query(params);
   const ctl = new AbortController();
   const timeoutMs = options.timeoutMs || 30000;

@@ -1,5 +1,6 @@
 package dev.mpdiag.agent;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +74,10 @@ final class AgentOptions {
                     "at JVM exit, the final cut and upload never delay exit by more than this"),
             new Option("http.timeout", Units.formatMillis(DEFAULT_HTTP_TIMEOUT_MILLIS),
                     "connect and read timeout of one upload"),
+            new Option("token", "none",
+                    "access token of a collector started with --token (sent as Authorization: Bearer)"),
+            new Option("token.file", "none",
+                    "read the token from the first line of this file (keeps it off the command line)"),
             new Option("maxage", "max(" + MAX_AGE_INTERVALS + "*interval, " + Units.formatMillis(MIN_MAX_AGE_MILLIS) + ")",
                     "how long the agent's JFR recording keeps chunks on disk (at least 2 intervals)"),
             new Option("maxsize", Units.formatBytes(DEFAULT_MAX_SIZE),
@@ -106,6 +111,8 @@ final class AgentOptions {
     final long spoolDiskBytes;
     final long exitTimeoutMillis;
     final long httpTimeoutMillis;
+    /** The collector's access token, or null. */
+    final String token;
     final long maxAgeMillis;
     final long maxSizeBytes;
     final boolean debug;
@@ -128,6 +135,7 @@ final class AgentOptions {
         this.spoolDiskBytes = b.spoolDiskBytes;
         this.exitTimeoutMillis = b.exitTimeoutMillis;
         this.httpTimeoutMillis = b.httpTimeoutMillis;
+        this.token = b.token;
         this.maxAgeMillis = b.maxAgeMillis > 0 ? b.maxAgeMillis
                 : Math.max(MAX_AGE_INTERVALS * b.intervalMillis, MIN_MAX_AGE_MILLIS);
         this.maxSizeBytes = b.maxSizeBytes;
@@ -241,6 +249,7 @@ final class AgentOptions {
         long spoolDiskBytes = DEFAULT_SPOOL_DISK;
         long exitTimeoutMillis = DEFAULT_EXIT_TIMEOUT_MILLIS;
         long httpTimeoutMillis = DEFAULT_HTTP_TIMEOUT_MILLIS;
+        String token;
         long maxAgeMillis = -1;
         long maxSizeBytes = DEFAULT_MAX_SIZE;
         boolean debug;
@@ -295,6 +304,22 @@ final class AgentOptions {
                 }
                 case "exit.timeout" -> exitTimeoutMillis = duration(key, value, 0, DEFAULT_EXIT_TIMEOUT_MILLIS, warn);
                 case "http.timeout" -> httpTimeoutMillis = duration(key, value, 1, DEFAULT_HTTP_TIMEOUT_MILLIS, warn);
+                case "token" -> setToken(key, value, "the value", warn);
+                case "token.file" -> {
+                    Path file = pathOrNull(value);
+                    String first = null;
+                    try {
+                        first = file == null ? null : Files.readAllLines(file).stream().findFirst().orElse("").trim();
+                    } catch (IOException | RuntimeException e) {
+                        warn.accept(bad(key, value, "cannot read it (" + e.getClass().getSimpleName() + ")", "no token"));
+                        return;
+                    }
+                    if (first == null) {
+                        warn.accept(bad(key, value, "not a file path", "no token"));
+                    } else {
+                        setToken(key, first, "its first line", warn);
+                    }
+                }
                 case "debug" -> {
                     if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
                         debug = Boolean.parseBoolean(value.toLowerCase());
@@ -315,6 +340,16 @@ final class AgentOptions {
                                 + " ignored (java -jar mpagent.jar --help lists the options)");
                     }
                 }
+            }
+        }
+
+        /** The collector's rule for tokens (AccessToken.FORM); the value itself is never quoted in a warning. */
+        private void setToken(String key, String value, String what, Consumer<String> warn) {
+            if (value.matches("[A-Za-z0-9._~+/=-]{8,256}")) {
+                token = value;
+            } else {
+                warn.accept("option " + key + ": " + what + " is not a token (8 to 256 characters from A-Z a-z 0-9"
+                        + " . _ ~ + / = -); sending none");
             }
         }
 

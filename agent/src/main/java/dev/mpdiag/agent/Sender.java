@@ -215,6 +215,9 @@ final class Sender implements Runnable {
             c.setRequestProperty("X-Mpdiag-Interval", Long.toString(options.intervalMillis));
             c.setRequestProperty("X-Mpdiag-Profile", identity.profile);
             c.setRequestProperty("X-Mpdiag-Agent", agentVersion);
+            if (options.token != null) {
+                c.setRequestProperty("Authorization", "Bearer " + options.token);
+            }
             if (last) {
                 c.setRequestProperty("X-Mpdiag-Final", "true");
             }

@@ -1,5 +1,6 @@
 package dev.mpdiag.cli;
 
+import dev.mpdiag.server.AccessToken;
 import dev.mpdiag.server.CollectorServer;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -40,6 +41,16 @@ final class ServeCommand implements Callable<Integer> {
             description = "Memory for decoded chunk summaries (default ${DEFAULT-VALUE}).")
     String cache;
 
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = {"Every ingest and API call must send this token (Authorization: Bearer TOKEN; agents:",
+                "token=; the dashboard asks once). 8+ characters, e.g. from: openssl rand -hex 24.",
+                "Other users of this machine can read it from the process list: --token-file is safer."})
+    String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "Read the token from the first line of FILE (see --token).")
+    Path tokenFile;
+
     @Option(names = "--checks-config", paramLabel = "FILE",
             description = "Check thresholds, one CHECK.KEY=VALUE per line (docs/checks.md lists them).")
     Path checksConfig;
@@ -51,12 +62,12 @@ final class ServeCommand implements Callable<Integer> {
         }
         CollectorServer.Config config = new CollectorServer.Config(host, port, data, size("--max-upload", maxUpload),
                 duration("--retention", retention), size("--max-bytes", maxBytes), size("--cache", cache),
-                ChecksConfig.load(checksConfig, java.util.List.of()));
+                ChecksConfig.load(checksConfig, java.util.List.of()), token());
         if (config.maxUpload() > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("--max-upload must be below 2g");
         }
-        if (!host.equals("127.0.0.1") && !host.equals("localhost") && !host.equals("::1")) {
-            System.err.println("mpdiag: warning: listening on " + host + ": anyone who can reach it can send and read data");
+        if (config.token() == null && !loopback(host)) {
+            System.err.println("mpdiag: warning: no --token: anyone who can reach " + host + " can send and read data");
         }
         CollectorServer server = CollectorServer.start(config, m -> System.err.println("mpdiag: " + m));
         CountDownLatch stopped = new CountDownLatch(1);
@@ -69,6 +80,33 @@ final class ServeCommand implements Callable<Integer> {
                 server.store().all().size(), server.store().totalBytes() / 1e6);
         stopped.await();
         return 0;
+    }
+
+    private static boolean loopback(String host) {
+        return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1");
+    }
+
+    /** The token from --token or --token-file, or null when neither is given. */
+    private AccessToken token() throws java.io.IOException {
+        if (token != null && tokenFile != null) {
+            throw new IllegalArgumentException("give --token or --token-file, not both");
+        }
+        String t = token;
+        if (tokenFile != null) {
+            if (!java.nio.file.Files.isReadable(tokenFile)) {
+                throw new IllegalArgumentException("--token-file " + tokenFile + ": no such readable file");
+            }
+            t = java.nio.file.Files.readAllLines(tokenFile).stream().findFirst().orElse("").trim();
+        }
+        if (t == null) {
+            return null;
+        }
+        try {
+            return AccessToken.of(t);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((tokenFile != null ? "--token-file " + tokenFile : "--token") + ": "
+                    + e.getMessage());
+        }
     }
 
     /** "64m", "512k", "10g" or plain bytes. */

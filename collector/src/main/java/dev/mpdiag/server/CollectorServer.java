@@ -33,10 +33,15 @@ import java.util.function.Consumer;
 public final class CollectorServer implements AutoCloseable {
     /** How the collector is set up (the serve command's options). */
     public record Config(String host, int port, Path data, long maxUpload, long retentionMillis, long retentionBytes,
-            long cacheBytes, Limits limits) {
+            long cacheBytes, Limits limits, AccessToken token) {
         public Config(String host, int port, Path data, long maxUpload, long retentionMillis, long retentionBytes,
                 long cacheBytes) {
-            this(host, port, data, maxUpload, retentionMillis, retentionBytes, cacheBytes, Limits.defaults());
+            this(host, port, data, maxUpload, retentionMillis, retentionBytes, cacheBytes, Limits.defaults(), null);
+        }
+
+        /** The same collector with every ingest and API call needing {@code token} (null: none). */
+        public Config withToken(AccessToken token) {
+            return new Config(host, port, data, maxUpload, retentionMillis, retentionBytes, cacheBytes, limits, token);
         }
     }
 
@@ -106,6 +111,10 @@ public final class CollectorServer implements AutoCloseable {
             });
             // The dashboard's chart library (uPlot) from its WebJar: /webjars/uplot/VERSION/dist/...
             c.staticFiles.enableWebjars();
+            if (config.token != null) {
+                c.routes.before("/api/*", config.token);
+                c.routes.before("/metrics", config.token);
+            }
             c.routes.post("/api/v1/ingest", ingest::ingest);
             c.routes.get("/api/v1/processes", processes::list);
             c.routes.get("/api/v1/flamegraph", profiles::flamegraph);

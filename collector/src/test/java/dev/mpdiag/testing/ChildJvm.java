@@ -32,10 +32,15 @@ public final class ChildJvm implements AutoCloseable {
         return collector(Path.of("target", "mpdiag.jar"), port, dataDir, log);
     }
 
-    /** The collector from a given jar (a copy, for a long test that must not see the jar rebuilt under it). */
-    public static ChildJvm collector(Path jar, int port, Path dataDir, Path log) throws Exception {
-        ChildJvm c = start(log, List.of("-Xmx512m", "-jar", jar.toAbsolutePath().toString(),
+    /**
+     * The collector from a given jar (a copy, for a long test that must not see the jar rebuilt under it), with
+     * more serve options if given; ready once it answers (a collector with a token answers 401).
+     */
+    public static ChildJvm collector(Path jar, int port, Path dataDir, Path log, String... serveOptions) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-Xmx512m", "-jar", jar.toAbsolutePath().toString(),
                 "serve", "--port", Integer.toString(port), "--data", dataDir.toString()));
+        args.addAll(List.of(serveOptions));
+        ChildJvm c = start(log, args);
         Http http = new Http(port);
         // Generous: on a loaded machine a JVM with a 12 MB jar can take many seconds to listen.
         long deadline = System.currentTimeMillis() + 90_000;
@@ -44,7 +49,8 @@ public final class ChildJvm implements AutoCloseable {
                 throw new IllegalStateException("collector exited: " + c.output());
             }
             try {
-                if (http.get("/api/v1").status() == 200) {
+                int status = http.get("/api/v1").status();
+                if (status == 200 || status == 401) {
                     return c;
                 }
             } catch (IOException e) {
