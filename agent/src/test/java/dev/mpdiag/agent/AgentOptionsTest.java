@@ -77,6 +77,22 @@ class AgentOptionsTest {
     }
 
     @Test
+    void tokenFromTheOptionOrAFileAndABadOneIsNeverEchoed() throws Exception {
+        assertEquals("0123456789abcdef", parse("token=0123456789abcdef", null).token);
+        assertEquals(List.of(), warnings);
+        Path file = Files.writeString(tmp.resolve("token"), "  file-token-42xyz  \nsecond line\n");
+        assertEquals("file-token-42xyz", parse("token.file=" + file, null).token);
+        assertEquals(List.of(), warnings);
+        assertNull(parse("token=has;semicolon-secret", null).token);
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertFalse(warnings.get(0).contains("semicolon-secret"), warnings.get(0));
+        warnings.clear();
+        assertNull(parse("token.file=" + tmp.resolve("missing"), null).token);
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("token.file"), warnings.get(0));
+    }
+
+    @Test
     void builtInProfilesByName() {
         for (String name : AgentOptions.BUILT_IN_PROFILES) {
             assertEquals(name, parse("profile=" + name, null).profile);
