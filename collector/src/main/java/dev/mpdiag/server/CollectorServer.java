@@ -20,6 +20,7 @@ import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -131,7 +132,12 @@ public final class CollectorServer implements AutoCloseable {
             c.routes.post("/api/v1/runs", runsApi::add);
             c.routes.get("/metrics", metrics::metrics);
             c.routes.get("/api/v1", ctx -> Replies.json(ctx, Map.of("endpoints", ENDPOINTS, "docs", "docs/api.md")));
-            c.routes.exception(ApiException.class, (e, ctx) -> Replies.error(ctx, e.status, e.error, e.getMessage()));
+            c.routes.exception(ApiException.class, (e, ctx) -> {
+                if (e.status != 413) {
+                    drainBody(ctx, config.maxUpload);
+                }
+                Replies.error(ctx, e.status, e.error, e.getMessage());
+            });
             c.routes.exception(Exception.class, (e, ctx) -> {
                 log.accept("internal error on " + ctx.method() + " " + ctx.path() + ": " + e);
                 Replies.error(ctx, 500, "internal error", String.valueOf(e));
@@ -152,6 +158,28 @@ public final class CollectorServer implements AutoCloseable {
             return t;
         });
         housekeeping.scheduleWithFixedDelay(this::applyRetention, 0, 60, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Reads what is left of a refused request's body (up to the upload cap) before answering: a request refused
+     * from its headers (a bad identity, a missing token) would otherwise be answered and its connection closed
+     * with the body unread, and a client still writing it sees a broken pipe instead of the 4xx that says why.
+     */
+    private static void drainBody(io.javalin.http.Context ctx, long max) {
+        if (ctx.req().getContentLengthLong() == 0 || ctx.method() == io.javalin.http.HandlerType.GET) {
+            return;
+        }
+        try {
+            InputStream in = ctx.req().getInputStream();
+            byte[] skip = new byte[8192];
+            long left = max;
+            int n;
+            while (left > 0 && (n = in.read(skip, 0, (int) Math.min(skip.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (IOException | RuntimeException e) {
+            // already read (a multipart request), or the client went away: nothing to drain
+        }
     }
 
     private void applyRetention() {

@@ -320,10 +320,16 @@ class CollectorApiTest {
     @Test
     void uploadedFilesBecomeProcessesAndRunsAreKept() throws Exception {
         Path file = Recordings.jdk17MultiChunk();
-        Http.Reply up = http.postFiles("/api/v1/uploads", Map.of("file", Map.entry("../../worker-1.jfr", Files.readAllBytes(file))));
+        for (String bad : List.of("../../worker-1.jfr", "/tmp/worker-1.jfr", "..\\worker-1.jfr")) {
+            assertError(http.postFiles("/api/v1/uploads", Map.of("file", Map.entry(bad, Files.readAllBytes(file)))),
+                    400, "bad file name");
+            assertError(http.post("/api/v1/uploads?name=" + Http.enc(bad), Map.of(), Files.readAllBytes(file)),
+                    400, "bad file name");
+        }
+        Http.Reply up = http.postFiles("/api/v1/uploads", Map.of("file", Map.entry("worker-1.jfr", Files.readAllBytes(file))));
         assertEquals(200, up.status(), up.text());
         JsonNode f = up.json().get("files").get(0);
-        assertEquals("worker-1.jfr", f.get("file").asText(), "the path part of a name is dropped");
+        assertEquals("worker-1.jfr", f.get("file").asText());
         String pid = f.get("processes").get(0).get("process").asText();
         assertEquals(chunks.size(), f.get("processes").get(0).get("stored").asInt());
         JsonNode p = http.get("/api/v1/processes").json().get("processes").get(0);

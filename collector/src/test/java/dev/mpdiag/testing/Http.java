@@ -34,8 +34,15 @@ public final class Http {
         }
     }
 
+    private final int port;
+
     public Http(int port) {
+        this.port = port;
         this.base = "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
     }
 
     public static String enc(String s) {

@@ -37,6 +37,7 @@ public final class ChecksApi {
     }
 
     public void checks(Context ctx) {
+        Params.only(ctx, Params.SELECTION, THRESHOLD);
         Selection sel = Params.selection(ctx, store, "");
         boolean rolling = ctx.queryParam("from") == null && ctx.queryParam("to") == null;
         Limits limits = limits(ctx);

@@ -26,6 +26,7 @@ public final class LocksApi {
     }
 
     public void locks(Context ctx) {
+        Params.only(ctx, Params.SELECTION, "limit", "stacks", "wait");
         Selection sel = Params.selection(ctx, store, "");
         int limit = Params.integer(ctx, "limit", 20, 1, 500);
         int stackLimit = Params.integer(ctx, "stacks", 5, 0, 100);

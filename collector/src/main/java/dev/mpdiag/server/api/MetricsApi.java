@@ -45,6 +45,7 @@ public final class MetricsApi {
     }
 
     public void metrics(Context ctx) throws IOException {
+        Params.only(ctx);
         long now = System.currentTimeMillis();
         StringBuilder b = new StringBuilder(4096);
         Map<ProcessStore, Summary> latest = new java.util.LinkedHashMap<>();

@@ -23,7 +23,8 @@ public final class ProcessesApi {
     }
 
     public void list(Context ctx) {
-        String service = ctx.queryParam("service");
+        Params.only(ctx, "service");
+        String service = Params.service(ctx, "service");
         long now = System.currentTimeMillis();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (ProcessStore p : store.all()) {

@@ -39,6 +39,7 @@ public final class ProfileApi {
     }
 
     public void flamegraph(Context ctx) throws IOException {
+        Params.only(ctx, Params.SELECTION, "type", "minShare", "split");
         ProfileType type = Params.type(ctx, "cpu");
         double minShare = Params.share(ctx, "minShare", DEFAULT_MIN_SHARE);
         boolean split = Params.flag(ctx, "split");
@@ -75,6 +76,8 @@ public final class ProfileApi {
     }
 
     public void diff(Context ctx) throws IOException {
+        Params.only(ctx, "type", "minShare", "limit", "a.process", "a.service", "a.from", "a.to", "b.process",
+                "b.service", "b.from", "b.to");
         ProfileType type = Params.type(ctx, "cpu");
         double minShare = Params.share(ctx, "minShare", DEFAULT_MIN_SHARE);
         int limit = Params.integer(ctx, "limit", DIFF_ROWS, 1, 1000);
@@ -126,6 +129,7 @@ public final class ProfileApi {
     }
 
     public void collapsed(Context ctx) throws IOException {
+        Params.only(ctx, Params.SELECTION, "type");
         ProfileType type = Params.type(ctx, "cpu");
         Summary s = query.merged(Params.selection(ctx, store, ""));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -134,6 +138,7 @@ public final class ProfileApi {
     }
 
     public void speedscope(Context ctx) throws IOException {
+        Params.only(ctx, Params.SELECTION, "type");
         ProfileType type = Params.type(ctx, "cpu");
         Selection sel = Params.selection(ctx, store, "");
         Summary s = query.merged(sel);
@@ -150,6 +155,7 @@ public final class ProfileApi {
      * this is a recording that {@code jfr summary} and JMC open.
      */
     public void jfr(Context ctx) throws IOException {
+        Params.only(ctx, Params.SELECTION);
         Selection sel = Params.selection(ctx, store, "");
         if (ctx.queryParams("process").isEmpty() || sel.processes().size() != 1) {
             throw ApiException.badRequest("one process", "export/jfr needs exactly one process=ID");

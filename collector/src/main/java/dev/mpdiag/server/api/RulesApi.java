@@ -31,6 +31,7 @@ public final class RulesApi {
     }
 
     public void rules(Context ctx) throws IOException {
+        Params.only(ctx, Params.SELECTION);
         Selection sel = Params.selection(ctx, store, "");
         if (ctx.queryParams("process").isEmpty() || sel.processes().size() != 1) {
             throw ApiException.badRequest("one process", "rules run on exactly one process=ID");

@@ -27,6 +27,7 @@ public final class SeriesApi {
     }
 
     public void series(Context ctx) {
+        Params.only(ctx, Params.SELECTION, "metric");
         Selection sel = Params.selection(ctx, store, "");
         List<String> metrics = new ArrayList<>();
         for (String m : ctx.queryParams("metric")) {

@@ -40,8 +40,9 @@ public final class UploadsApi {
     }
 
     public void upload(Context ctx) throws IOException {
-        String service = ctx.queryParam("service");
-        if (service == null || service.isBlank()) {
+        Params.only(ctx, "service", "name");
+        String service = Params.service(ctx, "service");
+        if (service == null) {
             service = "upload";
         }
         List<Map<String, Object>> results = new ArrayList<>();
@@ -53,6 +54,9 @@ public final class UploadsApi {
             }
             if (files.size() > MAX_FILES) {
                 throw ApiException.badRequest("too many files", "at most " + MAX_FILES + " per request");
+            }
+            for (UploadedFile f : files) {
+                safeName(f.filename()); // a bad name refuses the request before any of its files is stored
             }
             for (UploadedFile f : files) {
                 if (f.size() > maxUpload) {
@@ -74,14 +78,20 @@ public final class UploadsApi {
         Replies.json(ctx, body);
     }
 
-    /** A file name as a label only: the path part is dropped, so a name can never point anywhere. */
+    /**
+     * A file name, kept as a label only (it never names a file on disk). A name with a path part, "..", or
+     * control characters is refused: browsers and curl send the bare name, so a path means a crafted request.
+     */
     static String safeName(String name) {
         if (name == null || name.isBlank()) {
             return "upload.jfr";
         }
-        String base = name.replace('\\', '/');
-        base = base.substring(base.lastIndexOf('/') + 1).replaceAll("\\p{Cntrl}", "");
-        return base.isBlank() || base.equals("..") || base.equals(".") ? "upload.jfr" : TimeParam.abbreviate(base);
+        if (name.contains("/") || name.contains("\\") || name.equals("..") || name.equals(".")
+                || name.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("bad file name", "'" + TimeParam.abbreviate(name.replaceAll("\\p{Cntrl}", "?"))
+                    + "' is not a bare file name (no path, '..' or control characters)");
+        }
+        return TimeParam.abbreviate(name);
     }
 
     private Map<String, Object> store(String fileName, byte[] bytes, String service) throws IOException {

@@ -22,19 +22,31 @@ public record ProcessIdentity(String service, String host, long pid, long startM
     }
 
     private static void checkName(String what, String v) {
+        String problem = nameProblem(v);
+        if (problem != null) {
+            throw new IllegalArgumentException(what + " " + problem);
+        }
+    }
+
+    /** Why v cannot be a service or host name, or null when it can. */
+    public static String nameProblem(String v) {
         if (v == null || v.isEmpty()) {
-            throw new IllegalArgumentException(what + " is missing");
+            return "is missing";
         }
         if (v.length() > MAX_NAME) {
-            throw new IllegalArgumentException(what + " is longer than " + MAX_NAME + " characters");
+            return "is longer than " + MAX_NAME + " characters";
+        }
+        if (v.equals(".") || v.equals("..")) {
+            return "must not be '.' or '..'";
         }
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
             // '/' separates the id's parts; control characters would break logs and file names.
-            if (c == '/' || Character.isISOControl(c)) {
-                throw new IllegalArgumentException(what + " must not contain '/' or control characters");
+            if (c == '/' || c == '\\' || Character.isISOControl(c)) {
+                return "must not contain '/', '\\' or control characters";
             }
         }
+        return null;
     }
 
     public String id() {
