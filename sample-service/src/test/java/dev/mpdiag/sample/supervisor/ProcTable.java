@@ -15,6 +15,9 @@ import java.util.List;
  * a zombie (state Z: exited, not yet reaped by its parent) from a running process.
  */
 final class ProcTable {
+    /** Clock ticks per second of /proc's times: 100 on every Linux this runs on (getconf CLK_TCK). */
+    private static final long USER_HZ = 100;
+
     /** One process; {@code cmdline} has its NUL separators replaced by spaces, empty for a zombie. */
     record Proc(long pid, long ppid, char state, String cmdline) {
         boolean zombie() {
@@ -63,6 +66,25 @@ final class ProcTable {
                 return null;
             }
             throw e;
+        }
+    }
+
+    /**
+     * How long ago pid was started, from its start time in /proc/PID/stat against /proc/uptime (both at the
+     * kernel's clock tick, 10 ms with the usual USER_HZ of 100), or -1 when it is gone. Not from
+     * ProcessHandle.Info: that adds a boot time rounded to the second.
+     */
+    static long ageMillis(long pid) throws IOException {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.ISO_8859_1);
+            String uptime = Files.readString(Path.of("/proc", "uptime"), StandardCharsets.ISO_8859_1);
+            // after the comm: state is field 3 of stat, starttime field 22
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            long startTicks = Long.parseLong(fields[22 - 3]);
+            double upSeconds = Double.parseDouble(uptime.substring(0, uptime.indexOf(' ')));
+            return Math.round(upSeconds * 1000) - startTicks * 1000 / USER_HZ;
+        } catch (NoSuchFileException e) {
+            return -1;
         }
     }
 

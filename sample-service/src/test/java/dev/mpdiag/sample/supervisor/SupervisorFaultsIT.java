@@ -199,6 +199,7 @@ class SupervisorFaultsIT {
         // the moment the replacement exists, before its JVM has reached main: the supervisor dies now
         long newborn = awaitNewChild(supervisor, known);
         long bornMs = millisSince(killedWorker);
+        long ageMs = ProcTable.ageMillis(newborn);
         long killed = killSupervisor();
         List<Long> orphans = List.of(newborn, pidOf(ready, 1), pidOf(ready, 2));
         run.trackWorker(newborn);
@@ -206,9 +207,9 @@ class SupervisorFaultsIT {
         long reapedMs = awaitNoneLeft(orphans, killed, Duration.ofSeconds(15));
 
         traffic.close();
-        report("kill -9 of the supervisor %d ms after worker 0's replacement (pid %d) was forked: the replacement"
-                        + " and the 2 other workers exited after %s ms, none left in /proc after %d ms",
-                bornMs, newborn, exitMs.values(), reapedMs);
+        report("kill -9 of the supervisor when worker 0's replacement (pid %d, seen %d ms after worker 0 was killed)"
+                        + " was about %d ms old: the replacement and the 2 other workers exited after %s ms, none left"
+                        + " in /proc after %d ms", newborn, bornMs, ageMs, exitMs.values(), reapedMs);
     }
 
     @Test
@@ -222,6 +223,7 @@ class SupervisorFaultsIT {
         // SIGTERM while the replacement's JVM is still starting: it has no control socket to take DRAIN yet
         long newborn = awaitNewChild(supervisor, known);
         run.trackWorker(newborn);
+        long ageMs = ProcTable.ageMillis(newborn);
         long termed = System.nanoTime();
         run.process.destroy();
         assertTrue(run.process.waitFor(STOP_TIMEOUT.toSeconds() + 15, TimeUnit.SECONDS),
@@ -240,8 +242,9 @@ class SupervisorFaultsIT {
                 .reduce((a, b) -> a + "; " + b).orElse("");
 
         traffic.close();
-        report("SIGTERM while worker 2's replacement (pid %d) was starting: the supervisor exited %d ms later with"
-                + " code %d, 0 processes of the run left; the replacement: %s", newborn, exitMs, run.process.exitValue(), newbornEnd);
+        report("SIGTERM when worker 2's replacement (pid %d) was about %d ms old: the supervisor exited %d ms later with"
+                + " code %d, 0 processes of the run left; the replacement: %s", newborn, ageMs, exitMs, run.process.exitValue(),
+                newbornEnd);
     }
 
     // ---- the run
