@@ -25,6 +25,12 @@ public final class ControlProtocol {
     public static final List<String> FAULTS = List.of(
             "contention", "alloc-burst", "heap-leak", "thread-leak", "fd-leak", "slow-worker", "ctx-storm");
 
+    /**
+     * Environment variable holding the supervisor's pid, set for each worker it starts: a worker whose
+     * supervisor died before the worker's main ran has already been reparented, and only this tells it so.
+     */
+    public static final String SUPERVISOR_PID_ENV = "MP_SUPERVISOR_PID";
+
     /** Response header naming the worker that answered: "index/pid". */
     public static final String WORKER_HEADER = "X-Mpdiag-Worker";
 

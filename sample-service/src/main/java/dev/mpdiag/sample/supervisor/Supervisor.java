@@ -102,6 +102,7 @@ final class Supervisor {
             ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.environment().put("MP_ROLE", "worker");
             pb.environment().put("MP_WORKER_INDEX", Integer.toString(slot.index));
+            pb.environment().put(ControlProtocol.SUPERVISOR_PID_ENV, Long.toString(ProcessHandle.current().pid()));
             Process p = pb.start();
             slot.started(p);
             OutputPrefixer.start(p.getInputStream(), System.out, slot.index, "stdout");

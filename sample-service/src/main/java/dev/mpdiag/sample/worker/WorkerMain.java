@@ -14,7 +14,7 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) {
-        long parent = ParentWatch.parentPid();
+        long parent = ParentWatch.expectedParent(System.getenv());
         WorkerOptions opts = parseOrExit(args, true, "worker");
         if (opts.help()) {
             System.out.println(WorkerOptions.WORKER_USAGE);

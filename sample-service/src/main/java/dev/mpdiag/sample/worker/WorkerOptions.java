@@ -16,7 +16,8 @@ record WorkerOptions(int index, int port, String host, Path controlDir, List<Str
             "  --control DIR     serve the control protocol on the Unix socket DIR/worker-I.sock",
             "  --faults LIST     comma list of faults to switch on: " + String.join(",", ControlProtocol.FAULTS),
             "  --workers N       how many workers the supervisor runs (informational)",
-            "With MP_ROLE=worker the worker exits when its parent process dies.");
+            "With MP_ROLE=worker the worker exits when its parent process dies, or at once when its parent is not",
+            "the supervisor pid in MP_SUPERVISOR_PID (the supervisor died while this JVM was starting).");
     static final String SERVE_USAGE = String.join("\n",
             "Usage: java -jar sample-service.jar serve --port P [options]",
             "  --port P          HTTP port (required)",

@@ -58,12 +58,19 @@ final class SupervisorRun implements AutoCloseable {
     }
 
     static SupervisorRun start(String name, String... extraArgs) throws IOException {
+        return start(name, List.of(), extraArgs);
+    }
+
+    /** {@code jvmOpts} are the supervisor JVM's own options (heap, a -D marker), before {@code -jar}. */
+    static SupervisorRun start(String name, List<String> jvmOpts, String... extraArgs) throws IOException {
         assertTrue(Files.isRegularFile(JAR), "build the jar first: " + JAR);
         int[] ports = freePorts();
         Path dir = Files.createDirectories(Path.of("target", "supervisor-it"));
         Path log = dir.resolve(name + ".log");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "supervise", "--port", Integer.toString(ports[0]),
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOpts);
+        cmd.addAll(List.of("-jar", JAR.toString(), "supervise", "--port", Integer.toString(ports[0]),
                 "--admin-port", Integer.toString(ports[1])));
         cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
