@@ -135,7 +135,7 @@ final class BadRequests {
     }
 
     private Request badUpload() {
-        String name = pick(BAD_NAMES.subList(0, 4)) + ".jfr";
+        String name = pick(List.of("../../" + EVIL, "/tmp/" + EVIL, "a/../../" + EVIL, "..\\..\\" + EVIL)) + ".jfr";
         return switch (random.nextInt(4)) {
             case 0 -> request("upload-bad-name", name, 400,
                     http -> http.postFiles("/api/v1/uploads", Map.of("file", Map.entry(name, chunk()))));

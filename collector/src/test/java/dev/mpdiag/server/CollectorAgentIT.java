@@ -217,7 +217,7 @@ class CollectorAgentIT {
     static JsonNode awaitExited(Http http, String service) throws Exception {
         JsonNode last = null;
         for (long deadline = System.currentTimeMillis() + 20_000; System.currentTimeMillis() < deadline; Thread.sleep(200)) {
-            last = http.get("/api/v1/processes?service=" + service).json().get("processes");
+            last = http.get("/api/v1/processes?service=" + service).json().path("processes"); // 404 until it shows
             if (last.size() == 1 && last.get(0).get("status").asText().equals("exited")) {
                 return last.get(0);
             }

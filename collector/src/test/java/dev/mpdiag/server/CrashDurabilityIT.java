@@ -120,7 +120,9 @@ class CrashDurabilityIT {
     static void verify(Http http, Path data, Map<String, List<Long>> acked, int chunksPerUpload, int round)
             throws Exception {
         Map<String, JsonNode> byId = new HashMap<>();
-        for (JsonNode p : http.get("/api/v1/processes?service=crash").json().get("processes")) {
+        Http.Reply list = http.get("/api/v1/processes?service=crash");
+        assertTrue(list.status() == 200 || list.status() == 404 && acked.isEmpty(), "round " + round + ": " + list.text());
+        for (JsonNode p : list.json().path("processes")) {
             byId.put(p.get("id").asText(), p);
         }
         for (Map.Entry<String, List<Long>> e : acked.entrySet()) {

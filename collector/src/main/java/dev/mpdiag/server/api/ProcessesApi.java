@@ -1,5 +1,7 @@
 package dev.mpdiag.server.api;
 
+import dev.mpdiag.server.ApiException;
+
 import dev.mpdiag.server.store.ProcessMeta;
 import dev.mpdiag.server.store.ProcessStore;
 import dev.mpdiag.server.store.StoredEntry;
@@ -31,6 +33,10 @@ public final class ProcessesApi {
             if (service == null || service.equals(p.meta().service)) {
                 rows.add(row(p, now));
             }
+        }
+        if (service != null && rows.isEmpty()) {
+            // as every other endpoint answers a service it has never seen: an empty list reads as "all gone"
+            throw ApiException.notFound("unknown service", "no process of service '" + service + "'");
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("now", now);
