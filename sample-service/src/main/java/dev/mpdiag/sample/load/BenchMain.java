@@ -40,7 +40,8 @@ public final class BenchMain {
             "else the built-in Java generator. --workers defaults to the number of cores, --threads (wrk) too.",
             "--collector http://127.0.0.1:7070 records each run (its time window, mode and figures) in the mpdiag",
             "collector (POST /api/v1/runs), for the dashboard's Runs view and diffs of two runs; seed-table posts one",
-            "run per row. The service name of a run is --service (run) or the agent's service= option (seed-table).");
+            "run per row. The service name of a run is --service (run) or the agent's service= option (seed-table).",
+            "A collector started with --token: put the token in the environment variable MPDIAG_TOKEN.");
 
     private static final Set<String> RUN_OPTIONS = Set.of(
             "--url", "--duration", "--connections", "--warmup", "--load", "--threads", "--json", "--collector",

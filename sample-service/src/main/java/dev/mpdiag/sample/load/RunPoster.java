@@ -60,9 +60,15 @@ final class RunPoster {
     /** Posts the run; returns the id the collector gave it. IOException says why it was not recorded. */
     long post(Run run) throws IOException, InterruptedException {
         byte[] body = JSON.writeValueAsBytes(json(run));
-        HttpRequest req = HttpRequest.newBuilder(endpoint).timeout(TIMEOUT)
+        HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        // A collector started with --token; an environment variable keeps it off the command line.
+        String token = System.getenv("MPDIAG_TOKEN");
+        if (token != null && !token.isBlank()) {
+            b.header("Authorization", "Bearer " + token.trim());
+        }
+        HttpRequest req = b.build();
         HttpResponse<String> res;
         try {
             res = client.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
