@@ -32,11 +32,14 @@ import org.junit.jupiter.api.io.TempDir;
 class CollectorFaultsIT {
 
     static final long INTERVAL_MILLIS = 2_000;
-    // About 140 KB per 2 s cut here, so either spool holds three or four cuts: a 14 s fault overflows it.
-    static final long MEMORY_SPOOL = 512 * 1024;
+    // About 140 KB per 2 s cut here, so either spool holds about three cuts and a 14 s fault (six or seven cuts)
+    // overflows it; the disk spool holds one cut.
+    static final long MEMORY_SPOOL = 384 * 1024;
     static final long DISK_CHILD_MEMORY = 256 * 1024;
-    static final long DISK_CHILD_DISK = 256 * 1024;
+    static final long DISK_CHILD_DISK = 192 * 1024;
     static final long FAULT_MILLIS = 14_000;
+    // The children's start-up comes out of the first fault.
+    static final long FIRST_FAULT_MILLIS = 16_000;
     // Longer than the agent's 10 s http.timeout, so a hung request times out and is tried again within the fault.
     static final long HANG_MILLIS = 14_000;
     static final long TOO_LARGE_MILLIS = 8_000;
@@ -54,6 +57,10 @@ class CollectorFaultsIT {
 
     @TempDir
     Path tmp;
+
+    /** One step of the plan: the collector in {@code mode} for {@code millis}. */
+    record Step(String name, FaultyCollector.Mode mode, long millis) {
+    }
 
     /** One stretch of the run under one collector mode; {@code end} is when the next one began. */
     record Phase(String name, FaultyCollector.Mode mode, long start, long end) {
@@ -91,26 +98,29 @@ class CollectorFaultsIT {
             for (Child c : children) {
                 c.jvm().awaitStdout("pid=", CHILD_TIMEOUT);
             }
-            Object[][] plan = {
-                {"absent at start", FaultyCollector.Mode.ABSENT, FAULT_MILLIS},
-                {"healthy", FaultyCollector.Mode.OK, HEALTHY_MILLIS},
-                {"killed mid-run", FaultyCollector.Mode.ABSENT, FAULT_MILLIS},
-                {"healthy", FaultyCollector.Mode.OK, HEALTHY_MILLIS},
-                {"hang", FaultyCollector.Mode.HANG, HANG_MILLIS},
-                {"healthy", FaultyCollector.Mode.OK, HEALTHY_MILLIS},
-                {"500", FaultyCollector.Mode.ERROR_500, FAULT_MILLIS},
-                {"healthy", FaultyCollector.Mode.OK, HEALTHY_MILLIS},
-                {"413", FaultyCollector.Mode.TOO_LARGE_413, TOO_LARGE_MILLIS},
-                {"healthy", FaultyCollector.Mode.OK, HEALTHY_MILLIS},
-                {"slow 1 KB/s", FaultyCollector.Mode.SLOW, FAULT_MILLIS},
-                {"healthy", FaultyCollector.Mode.OK, HEALTHY_MILLIS},
-            };
-            for (Object[] p : plan) {
-                FaultyCollector.Mode mode = (FaultyCollector.Mode) p[1];
-                // The first stretch began when the children were started, with the collector absent.
-                long phaseStart = phases.isEmpty() ? start : collector.mode(mode);
-                hold(phaseStart + (long) p[2], children, diskMax);
-                phases.add(new Phase((String) p[0], mode, phaseStart, System.currentTimeMillis()));
+            List<Step> plan = List.of(
+                    new Step("absent at start", FaultyCollector.Mode.ABSENT, FIRST_FAULT_MILLIS),
+                    new Step("healthy", FaultyCollector.Mode.OK, HEALTHY_MILLIS),
+                    new Step("killed mid-run", FaultyCollector.Mode.ABSENT, FAULT_MILLIS),
+                    new Step("healthy", FaultyCollector.Mode.OK, HEALTHY_MILLIS),
+                    new Step("hang", FaultyCollector.Mode.HANG, HANG_MILLIS),
+                    new Step("healthy", FaultyCollector.Mode.OK, HEALTHY_MILLIS),
+                    new Step("500", FaultyCollector.Mode.ERROR_500, FAULT_MILLIS),
+                    new Step("healthy", FaultyCollector.Mode.OK, HEALTHY_MILLIS),
+                    new Step("413", FaultyCollector.Mode.TOO_LARGE_413, TOO_LARGE_MILLIS),
+                    new Step("healthy", FaultyCollector.Mode.OK, HEALTHY_MILLIS),
+                    new Step("slow 1 KB/s", FaultyCollector.Mode.SLOW, FAULT_MILLIS),
+                    new Step("healthy", FaultyCollector.Mode.OK, HEALTHY_MILLIS));
+            // The first stretch began when the children were started, with the collector absent; each later one
+            // when the collector switched, which is also when the stretch before it ended (a fault's recovery).
+            long[] starts = new long[plan.size() + 1];
+            for (int i = 0; i < plan.size(); i++) {
+                starts[i] = i == 0 ? start : collector.mode(plan.get(i).mode());
+                hold(starts[i] + plan.get(i).millis(), children, diskMax);
+            }
+            starts[plan.size()] = System.currentTimeMillis();
+            for (int i = 0; i < plan.size(); i++) {
+                phases.add(new Phase(plan.get(i).name(), plan.get(i).mode(), starts[i], starts[i + 1]));
             }
             Files.createFile(stop);
             for (Child c : children) {
@@ -276,12 +286,16 @@ class CollectorFaultsIT {
                 jvm.stderr().lines().count());
         assertEquals(fin.seq(), acked.size() + rejected + drops, who + "seqs unaccounted for; acked " + acked
                 + ", health " + health);
-        // One warning per outage and one for the first rejection; never one per retry or per drop.
+        // One warning per outage and one for the first rejection; never one per retry or per drop. (A cut larger
+        // than spool.memory, which a busy machine can make by cutting late, is dropped with one warning of its own.)
         List<String> lines = jvm.stderr().lines().toList();
+        long uploadWarnings = 0;
         for (String line : lines) {
-            assertTrue(line.startsWith("mpagent: upload seq "), who + "unexpected stderr line: " + line);
+            assertTrue(line.startsWith("mpagent: upload seq ") || line.startsWith("mpagent: a cut of "),
+                    who + "unexpected stderr line: " + line);
+            uploadWarnings += line.startsWith("mpagent: upload seq ") ? 1 : 0;
         }
-        assertTrue(lines.size() <= 6, who + lines.size() + " warning lines: " + jvm.stderr());
+        assertTrue(uploadWarnings <= 6, who + uploadWarnings + " warnings for 5 outages and one rejection: " + jvm.stderr());
     }
 
     private static List<Tick> in(List<Tick> ticks, Phase p) {

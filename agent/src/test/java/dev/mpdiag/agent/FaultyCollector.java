@@ -71,6 +71,7 @@ final class FaultyCollector implements AutoCloseable {
     private final List<Attempt> attempts = new ArrayList<>();
     private final List<Ack> acks = new ArrayList<>();
     private final Set<Socket> open = new HashSet<>();
+    private long connections;
     private volatile Mode mode;
     private volatile long modeSinceMillis;
     private ServerSocket listener;
@@ -128,6 +129,11 @@ final class FaultyCollector implements AutoCloseable {
         return modeSinceMillis;
     }
 
+    /** Connections accepted so far. */
+    synchronized long connections() {
+        return connections;
+    }
+
     synchronized List<Attempt> attempts() {
         return List.copyOf(attempts);
     }
@@ -167,6 +173,7 @@ final class FaultyCollector implements AutoCloseable {
                     continue;
                 }
                 open.add(c);
+                connections++;
             }
             daemon(() -> serve(c), "faulty-collector-conn").start();
         }
@@ -342,7 +349,7 @@ final class FaultyCollector implements AutoCloseable {
     /**
      * Runs on its own: {@code --port P --mode M [--control FILE]}. The control file, when given, holds the mode
      * to switch to (absent, ok, hang, 500, 413, slow); it is read every 100 ms. Each switch prints one line with
-     * what the mode before it saw: attempts and acknowledged uploads.
+     * what the mode before it saw: connections accepted and uploads acknowledged.
      */
     public static void main(String[] args) throws Exception {
         int port = 0;
@@ -358,7 +365,7 @@ final class FaultyCollector implements AutoCloseable {
         }
         FaultyCollector c = port == 0 ? start(initial) : start(port, initial);
         System.out.println("faulty-collector url=" + c.url() + " mode=" + initial.label);
-        int seenAttempts = 0;
+        long seenConnections = 0;
         int seenAcks = 0;
         while (true) {
             Thread.sleep(100);
@@ -373,16 +380,16 @@ final class FaultyCollector implements AutoCloseable {
             Mode before = c.mode();
             long since = c.modeSinceMillis();
             c.mode(next);
-            List<Attempt> all = c.attempts();
+            long connections = c.connections();
             List<Ack> ok = c.acks();
             long bytes = 0;
             for (Ack a : ok.subList(seenAcks, ok.size())) {
                 bytes += a.bytes;
             }
             System.out.println("faulty-collector " + before.label + " -> " + next.label + " after "
-                    + (System.currentTimeMillis() - since) / 1000 + " s: " + (all.size() - seenAttempts)
-                    + " attempts, " + (ok.size() - seenAcks) + " acknowledged (" + bytes + " bytes)");
-            seenAttempts = all.size();
+                    + (System.currentTimeMillis() - since) / 1000 + " s: " + (connections - seenConnections)
+                    + " connections, " + (ok.size() - seenAcks) + " uploads acknowledged (" + bytes + " bytes)");
+            seenConnections = connections;
             seenAcks = ok.size();
         }
     }
