@@ -1,0 +1,124 @@
+package dev.mpdiag.soak;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mpdiag.testing.Http;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * N simulated agents against one collector for a while: agent i is process soak-sK/hostH/pid/start (eight
+ * processes per service), makes its first cut a fraction i/N into the first interval and one every interval
+ * after, until the run's time is up; then the agents get two intervals to send what is queued.
+ */
+final class LoadRun {
+    /** The agent's default http.timeout. */
+    static final int HTTP_TIMEOUT_MILLIS = 10_000;
+    static final int PROCESSES_PER_SERVICE = 8;
+
+    static {
+        // The JDK keeps at most 5 idle connections per destination by default; one JVM playing hundreds of agents
+        // would otherwise open a new connection for most uploads, where each real agent reuses its own.
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", "2048");
+        }
+    }
+
+    private LoadRun() {
+    }
+
+    /** Runs the load; collectorPid (or -1) is whose CPU time is measured over the cutting window. */
+    static LoadStats run(int port, long collectorPid, AgentChunks chunks, int agents, long seconds, long intervalMillis)
+            throws Exception {
+        long interval = intervalMillis * 1_000_000L;
+        Http http = new Http(port);
+        double[] metrics0 = summarizeMetrics(http);
+        long nanoAtEpoch = System.nanoTime();
+        long epochMillis = System.currentTimeMillis();
+        long t0 = nanoAtEpoch + 200_000_000L;
+        long stopCutting = t0 + seconds * 1_000_000_000L;
+        SimulatedAgent.Plan plan = new SimulatedAgent.Plan(new URL("http://127.0.0.1:" + port + "/api/v1/ingest"),
+                interval, HTTP_TIMEOUT_MILLIS, stopCutting, stopCutting + 2 * interval, epochMillis, nanoAtEpoch);
+        List<SimulatedAgent> sims = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        long started = System.currentTimeMillis() - 1_000;
+        try (VisibilityWatch watch = new VisibilityWatch(port, Math.min(agents, 128), 3 * intervalMillis)) {
+            for (int i = 0; i < agents; i++) {
+                SimulatedAgent a = new SimulatedAgent(i, "soak-s" + i / PROCESSES_PER_SERVICE,
+                        "host" + i % PROCESSES_PER_SERVICE, 10_000 + i, started - i, chunks, plan,
+                        t0 + interval * i / agents, watch::watch);
+                sims.add(a);
+                Thread t = new Thread(a, "soak-agent-" + i);
+                t.setDaemon(true);
+                threads.add(t);
+            }
+            double cpu0 = collectorPid > 0 ? ProcCpu.seconds(collectorPid) : -1;
+            threads.forEach(Thread::start);
+            sleepUntil(stopCutting);
+            double cpu1 = collectorPid > 0 ? ProcCpu.seconds(collectorPid) : -1;
+            double window = seconds + 0.0;
+            for (Thread t : threads) {
+                t.join(Math.max(1, (plan.stopSendingNanos() - System.nanoTime()) / 1_000_000L) + 2L * HTTP_TIMEOUT_MILLIS);
+                if (t.isAlive()) {
+                    t.interrupt();
+                }
+            }
+            watch.close();
+            List<UploadRecord> all = new ArrayList<>();
+            long retries = 0;
+            int backlog = 0;
+            for (SimulatedAgent a : sims) {
+                all.addAll(a.records);
+                backlog += a.backlog;
+                for (UploadRecord r : a.records) {
+                    retries += Math.max(0, r.attempts - 1);
+                }
+            }
+            double[] metrics1 = summarizeMetrics(http);
+            double uploads = metrics1[1] - metrics0[1];
+            double summarizeMillis = uploads > 0 ? 1000 * (metrics1[0] - metrics0[0]) / uploads : -1;
+            double cpuPercent = cpu0 < 0 || cpu1 < 0 ? -1 : 100.0 * (cpu1 - cpu0) / window;
+            return new LoadStats(agents, intervalMillis, window, all, retries, backlog, cpuPercent,
+                    summarizeMillis, listedMismatches(http, sims));
+        }
+    }
+
+    /** Processes whose listed upload count is not the number of uploads they had acknowledged as stored. */
+    private static int listedMismatches(Http http, List<SimulatedAgent> sims) throws Exception {
+        Map<String, Long> listed = new HashMap<>();
+        for (JsonNode p : http.get("/api/v1/processes").json().get("processes")) {
+            listed.put(p.get("id").asText(), p.get("data").get("uploads").asLong());
+        }
+        int bad = 0;
+        for (SimulatedAgent a : sims) {
+            long stored = a.records.stream().filter(r -> r.acknowledged() && r.stored).count();
+            if (listed.getOrDefault(a.processId(), 0L) != stored) {
+                bad++;
+            }
+        }
+        return bad;
+    }
+
+    /** The collector's summarizing seconds and stored uploads so far (its /metrics counters). */
+    private static double[] summarizeMetrics(Http http) throws Exception {
+        double seconds = 0;
+        double uploads = 0;
+        for (String line : http.get("/metrics").text().split("\n")) {
+            if (line.startsWith("mpdiag_collector_summarize_seconds_total ")) {
+                seconds = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            } else if (line.startsWith("mpdiag_collector_uploads_total ")) {
+                uploads = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            }
+        }
+        return new double[] {seconds, uploads};
+    }
+
+    private static void sleepUntil(long nanos) throws InterruptedException {
+        long left;
+        while ((left = nanos - System.nanoTime()) > 0) {
+            Thread.sleep(Math.max(1, left / 1_000_000L));
+        }
+    }
+}
