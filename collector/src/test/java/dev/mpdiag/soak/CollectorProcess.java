@@ -39,12 +39,20 @@ final class CollectorProcess implements AutoCloseable {
 
     /** Starts it and waits until it answers; cpus null runs it unpinned. */
     static CollectorProcess start(Path jar, int port, Path data, Path log, String heap, String cpus) throws Exception {
+        return start(jar, port, data, log, heap, cpus, List.of());
+    }
+
+    /** The same with more JVM options (e.g. -XX:StartFlightRecording to profile the collector under load). */
+    static CollectorProcess start(Path jar, int port, Path data, Path log, String heap, String cpus, List<String> jvmOpts)
+            throws Exception {
         List<String> cmd = new ArrayList<>();
         if (cpus != null) {
             cmd.addAll(List.of("taskset", "-c", cpus));
         }
         cmd.add(Recordings.javaOf(System.getProperty("java.home")));
-        cmd.addAll(List.of("-Xmx" + heap, "-jar", jar.toAbsolutePath().toString(), "serve",
+        cmd.add("-Xmx" + heap);
+        cmd.addAll(jvmOpts);
+        cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "serve",
                 "--port", Integer.toString(port), "--data", data.toString()));
         Files.createDirectories(log.getParent());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

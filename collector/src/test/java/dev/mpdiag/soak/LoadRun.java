@@ -29,16 +29,19 @@ final class LoadRun {
     private LoadRun() {
     }
 
-    /** Runs the load; collectorPid (or -1) is whose CPU time is measured over the cutting window. */
-    static LoadStats run(int port, long collectorPid, AgentChunks chunks, int agents, long seconds, long intervalMillis)
-            throws Exception {
+    /**
+     * Runs the load for warmupSeconds + seconds; latency percentiles past the warm-up, and the CPU time of
+     * collectorPid (or -1), are of the last {@code seconds}.
+     */
+    static LoadStats run(int port, long collectorPid, AgentChunks chunks, int agents, long warmupSeconds, long seconds,
+            long intervalMillis) throws Exception {
         long interval = intervalMillis * 1_000_000L;
         Http http = new Http(port);
-        double[] metrics0 = summarizeMetrics(http);
         long nanoAtEpoch = System.nanoTime();
         long epochMillis = System.currentTimeMillis();
         long t0 = nanoAtEpoch + 200_000_000L;
-        long stopCutting = t0 + seconds * 1_000_000_000L;
+        long steadyFrom = t0 + warmupSeconds * 1_000_000_000L;
+        long stopCutting = steadyFrom + seconds * 1_000_000_000L;
         SimulatedAgent.Plan plan = new SimulatedAgent.Plan(new URL("http://127.0.0.1:" + port + "/api/v1/ingest"),
                 interval, HTTP_TIMEOUT_MILLIS, stopCutting, stopCutting + 2 * interval, epochMillis, nanoAtEpoch);
         List<SimulatedAgent> sims = new ArrayList<>();
@@ -54,8 +57,10 @@ final class LoadRun {
                 t.setDaemon(true);
                 threads.add(t);
             }
-            double cpu0 = collectorPid > 0 ? ProcCpu.seconds(collectorPid) : -1;
             threads.forEach(Thread::start);
+            sleepUntil(steadyFrom);
+            double cpu0 = collectorPid > 0 ? ProcCpu.seconds(collectorPid) : -1;
+            double[] metrics0 = summarizeMetrics(http);
             sleepUntil(stopCutting);
             double cpu1 = collectorPid > 0 ? ProcCpu.seconds(collectorPid) : -1;
             double window = seconds + 0.0;
@@ -80,7 +85,7 @@ final class LoadRun {
             double uploads = metrics1[1] - metrics0[1];
             double summarizeMillis = uploads > 0 ? 1000 * (metrics1[0] - metrics0[0]) / uploads : -1;
             double cpuPercent = cpu0 < 0 || cpu1 < 0 ? -1 : 100.0 * (cpu1 - cpu0) / window;
-            return new LoadStats(agents, intervalMillis, window, all, retries, backlog, cpuPercent,
+            return new LoadStats(agents, intervalMillis, warmupSeconds, window, steadyFrom, all, retries, backlog, cpuPercent,
                     summarizeMillis, listedMismatches(http, sims));
         }
     }
