@@ -206,18 +206,22 @@ public final class LoadRamp {
 
     static String table(List<LoadStats> rows, Settings s, String cpus, LoadStats best, LoadStats firstBehind) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%7s %9s %6s %9s %9s %9s %11s %8s %10s  %s%n", "agents", "uploads/s", "MB/s",
-                "vis p50", "vis p99", "vis max", "cut->vis99", "CPU %", "sum ms/up", "kept up"));
+        b.append(String.format(Locale.ROOT, "%7s %9s %6s %9s %9s %9s %11s %6s %10s %10s %9s  %s%n", "agents",
+                "uploads/s", "MB/s", "vis p50", "vis p99", "vis max", "cut->vis99", "CPU %", "CPU ms/up", "sum ms/up",
+                "pressure", "kept up"));
         for (LoadStats r : rows) {
-            b.append(String.format(Locale.ROOT, "%7d %9.1f %6.1f %7.0fms %7.0fms %7.0fms %9.0fms %8.0f %10.1f  %s%n",
+            b.append(String.format(Locale.ROOT, "%7d %9.1f %6.1f %7.0fms %7.0fms %7.0fms %9.0fms %6.0f %10.1f %10.1f %8.0f%%  %s%n",
                     r.agents, r.uploadsPerSecond(), r.steadyBytes / r.windowSeconds / 1e6,
                     LoadStats.percentile(r.steadySendToVisible, 50), LoadStats.percentile(r.steadySendToVisible, 99),
                     LoadStats.percentile(r.steadySendToVisible, 100), LoadStats.percentile(r.steadyCutToVisible, 99),
-                    r.cpuPercent, r.summarizeMillisPerUpload, r.keptUp() ? "yes" : "NO: " + String.join("; ", r.fellBehind())));
+                    r.cpuPercent, r.cpuMillisPerUpload(), r.summarizeMillisPerUpload, 100 * r.cpuPressure,
+                    r.keptUp() ? "yes" : "NO: " + String.join("; ", r.fellBehind())));
         }
         b.append(String.format(Locale.ROOT, "(past each step's %d s warm-up: vis = send-to-visible, cut->vis99 = p99 from "
                 + "the agent's cut (its queue included); CPU %% = collector user+system time, 100 = one core; "
-                + "sum ms/up = collector wall time summarizing per upload)%n", s.warmup()));
+                + "CPU ms/up = collector CPU time per upload; sum ms/up = collector wall time summarizing per upload; "
+                + "pressure = share of the step in which some task on the machine waited for a CPU, /proc/pressure/cpu)%n",
+                s.warmup()));
         String where = cpus == null ? "an unpinned collector" : "one collector pinned to CPU " + cpus;
         if (best == null) {
             b.append("the collector fell behind already at ").append(rows.get(0).agents).append(" agents on ").append(where).append('\n');
@@ -227,9 +231,10 @@ public final class LoadRamp {
                     firstBehind == null ? "; it never fell behind up to --max-agents " + s.maxAgents()
                             : "; fell behind at " + firstBehind.agents));
             if (best.cpuPercent > 0) {
-                b.append(String.format(Locale.ROOT, "CPU per agent at that step: %.2f%% of a core; a full core at that rate "
-                        + "would be %.0f agents (an upper bound: latency grows before the core is full)%n",
-                        best.cpuPercent / best.agents, best.agents * 100.0 / best.cpuPercent));
+                b.append(String.format(Locale.ROOT, "collector CPU at that step: %.1f ms per upload, %.2f%% of a core per "
+                        + "agent; a core fully used at that cost would take %.0f agents (an upper bound: latency grows "
+                        + "before the core is full, sooner when other processes share it)%n",
+                        best.cpuMillisPerUpload(), best.cpuPercent / best.agents, best.agents * 100.0 / best.cpuPercent));
             }
         }
         return b.toString();

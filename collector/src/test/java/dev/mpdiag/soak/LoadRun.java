@@ -60,9 +60,11 @@ final class LoadRun {
             threads.forEach(Thread::start);
             sleepUntil(steadyFrom);
             double cpu0 = collectorPid > 0 ? ProcCpu.seconds(collectorPid) : -1;
+            long pressure0 = ProcCpu.pressureMicros();
             double[] metrics0 = summarizeMetrics(http);
             sleepUntil(stopCutting);
             double cpu1 = collectorPid > 0 ? ProcCpu.seconds(collectorPid) : -1;
+            long pressure1 = ProcCpu.pressureMicros();
             double window = seconds + 0.0;
             for (Thread t : threads) {
                 t.join(Math.max(1, (plan.stopSendingNanos() - System.nanoTime()) / 1_000_000L) + 2L * HTTP_TIMEOUT_MILLIS);
@@ -85,12 +87,20 @@ final class LoadRun {
             double uploads = metrics1[1] - metrics0[1];
             double summarizeMillis = uploads > 0 ? 1000 * (metrics1[0] - metrics0[0]) / uploads : -1;
             double cpuPercent = cpu0 < 0 || cpu1 < 0 ? -1 : 100.0 * (cpu1 - cpu0) / window;
-            return new LoadStats(agents, intervalMillis, warmupSeconds, window, steadyFrom, all, retries, backlog, cpuPercent,
-                    summarizeMillis, listedMismatches(http, sims));
+            LoadStats stats = new LoadStats(agents, intervalMillis, warmupSeconds, window, steadyFrom, all, retries,
+                    backlog, cpuPercent, summarizeMillis, listedMismatches(http, sims));
+            if (pressure0 >= 0 && pressure1 >= 0) {
+                stats.cpuPressure = (pressure1 - pressure0) / 1e6 / window;
+            }
+            return stats;
         }
     }
 
-    /** Processes whose listed upload count is not the number of uploads they had acknowledged as stored. */
+    /**
+     * Processes whose listed upload count is not the number of their uploads acknowledged: each acknowledged seq
+     * must be stored exactly once, whether the attempt that stored it got the answer or timed out and a retry
+     * got {@code "stored": false}.
+     */
     private static int listedMismatches(Http http, List<SimulatedAgent> sims) throws Exception {
         Map<String, Long> listed = new HashMap<>();
         for (JsonNode p : http.get("/api/v1/processes").json().get("processes")) {
@@ -98,8 +108,8 @@ final class LoadRun {
         }
         int bad = 0;
         for (SimulatedAgent a : sims) {
-            long stored = a.records.stream().filter(r -> r.acknowledged() && r.stored).count();
-            if (listed.getOrDefault(a.processId(), 0L) != stored) {
+            long acknowledged = a.records.stream().filter(UploadRecord::acknowledged).count();
+            if (listed.getOrDefault(a.processId(), 0L) != acknowledged) {
                 bad++;
             }
         }

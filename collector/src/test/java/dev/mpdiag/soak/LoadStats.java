@@ -34,6 +34,8 @@ final class LoadStats {
     /** Simulated processes whose stored upload count in /api/v1/processes differs from what was acknowledged. */
     final int listedMismatches;
     final String firstRejection;
+    /** Share of the window in which some task on the machine waited for a CPU (/proc/pressure/cpu), or -1. */
+    double cpuPressure = -1;
 
     /**
      * windowSeconds: the measured part of the run, after warmupSeconds; steadyFromNanos: its start. Counts are of
@@ -123,6 +125,11 @@ final class LoadStats {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
+    /** Collector CPU milliseconds per upload stored in the window, or -1. */
+    double cpuMillisPerUpload() {
+        return cpuPercent < 0 || steadyAcknowledged == 0 ? -1 : cpuPercent * 10 * windowSeconds / steadyAcknowledged;
+    }
+
     double uploadsPerSecond() {
         return steadyAcknowledged / windowSeconds;
     }
@@ -143,11 +150,14 @@ final class LoadStats {
         if (notVisible > 0) {
             why.add(notVisible + " acknowledged uploads never visible");
         }
-        if (stored < acknowledged) {
-            why.add((acknowledged - stored) + " acknowledged uploads not stored (duplicates?)");
+        if (stored + retries < acknowledged) {
+            // A retry of an attempt that timed out after the collector stored it is answered "stored": false;
+            // more of those than retries means an upload was taken for a repeat.
+            why.add((acknowledged - stored) + " acknowledged uploads answered as repeats, more than the " + retries
+                    + " retries");
         }
         if (listedMismatches > 0) {
-            why.add(listedMismatches + " processes list a different upload count than acknowledged");
+            why.add(listedMismatches + " processes list a different upload count than they had acknowledged");
         }
         if (percentile(steadyCutToVisible, 99) > limit) {
             why.add(String.format(Locale.ROOT, "cut-to-visible p99 %.0f ms > 2 intervals",
@@ -165,17 +175,18 @@ final class LoadStats {
     }
 
     String summary() {
-        return String.format(Locale.ROOT, "%d agents: %d cuts, %d acknowledged (%d stored), %d rejected, %d retries, "
+        return String.format(Locale.ROOT, "%d agents: %d cuts, %d acknowledged (%d answered stored, the rest repeats of a "
+                + "timed-out attempt), %d rejected, %d retries, "
                 + "backlog %d, %d never visible; send-to-visible over the whole run median %.0f p99 %.0f max %.0f ms; "
                 + "past the %.0f s warm-up (%.0f s): %.1f uploads/s, %.2f MB/s, send-to-visible median %.0f p99 %.0f "
-                + "max %.0f ms, cut-to-visible p99 %.0f max %.0f ms, collector CPU %.0f%% of a core; "
+                + "max %.0f ms, cut-to-visible p99 %.0f max %.0f ms, collector CPU %.0f%% of a core (%.1f ms per upload), machine CPU pressure %.0f%%; "
                 + "send-to-ack median %.0f p99 %.0f ms; summarizing %.1f ms/upload",
                 agents, cuts, acknowledged, stored, rejected, retries, backlog, notVisible,
                 percentile(sendToVisible, 50), percentile(sendToVisible, 99), percentile(sendToVisible, 100),
                 warmupSeconds, windowSeconds, uploadsPerSecond(), steadyBytes / windowSeconds / 1e6,
                 percentile(steadySendToVisible, 50), percentile(steadySendToVisible, 99),
                 percentile(steadySendToVisible, 100), percentile(steadyCutToVisible, 99),
-                percentile(steadyCutToVisible, 100), cpuPercent,
+                percentile(steadyCutToVisible, 100), cpuPercent, cpuMillisPerUpload(), 100 * cpuPressure,
                 percentile(sendToAck, 50), percentile(sendToAck, 99), summarizeMillisPerUpload);
     }
 }

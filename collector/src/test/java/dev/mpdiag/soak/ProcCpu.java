@@ -22,4 +22,21 @@ final class ProcCpu {
             return -1;
         }
     }
+
+    /**
+     * Microseconds in which some task on the machine waited for a CPU (Linux PSI, /proc/pressure/cpu "some"),
+     * or -1: how contended the machine was, whoever contended.
+     */
+    static long pressureMicros() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/pressure/cpu"))) {
+                if (line.startsWith("some ")) {
+                    return Long.parseLong(line.substring(line.indexOf("total=") + 6).trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no PSI here
+        }
+        return -1;
+    }
 }

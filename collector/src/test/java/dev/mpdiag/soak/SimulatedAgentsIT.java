@@ -43,8 +43,10 @@ class SimulatedAgentsIT {
             assertEquals(0, s.rejected, "rejected: " + s.firstRejection);
             assertEquals(0, s.backlog, "every cut was sent: " + s.summary());
             assertEquals(s.cuts, s.acknowledged, "every upload acknowledged with 2xx: " + s.summary());
-            assertEquals(s.acknowledged, s.stored, "every acknowledgement said stored: " + s.summary());
-            assertEquals(0, s.listedMismatches, "/api/v1/processes counts every stored upload: " + s.summary());
+            // Stored exactly once each: the processes list counts every acknowledged seq, and only a retry (after an
+            // attempt that timed out on a busy machine) may be answered as a repeat.
+            assertEquals(0, s.listedMismatches, "/api/v1/processes counts every acknowledged upload: " + s.summary());
+            assertTrue(s.acknowledged - s.stored <= s.retries, "repeats without retries: " + s.summary());
             assertEquals(0, s.notVisible, "every upload became visible: " + s.summary());
             // Over the whole run, the collector's cold start and the 64 new processes included.
             double max = LoadStats.percentile(s.sendToVisible, 100);
