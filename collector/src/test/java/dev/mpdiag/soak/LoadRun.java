@@ -57,43 +57,60 @@ final class LoadRun {
                 t.setDaemon(true);
                 threads.add(t);
             }
-            threads.forEach(Thread::start);
-            sleepUntil(steadyFrom);
-            double cpu0 = collectorPid > 0 ? ProcCpu.seconds(collectorPid) : -1;
-            long pressure0 = ProcCpu.pressureMicros();
-            double[] metrics0 = summarizeMetrics(http);
-            sleepUntil(stopCutting);
-            double cpu1 = collectorPid > 0 ? ProcCpu.seconds(collectorPid) : -1;
-            long pressure1 = ProcCpu.pressureMicros();
-            double window = seconds + 0.0;
-            for (Thread t : threads) {
-                t.join(Math.max(1, (plan.stopSendingNanos() - System.nanoTime()) / 1_000_000L) + 2L * HTTP_TIMEOUT_MILLIS);
-                if (t.isAlive()) {
+            try {
+                return measure(port, collectorPid, agents, warmupSeconds, seconds, intervalMillis, http, plan, steadyFrom,
+                        stopCutting, sims, threads, watch);
+            } finally {
+                // Whatever happened to the measuring, no simulated agent outlives the run.
+                for (Thread t : threads) {
                     t.interrupt();
                 }
-            }
-            watch.close();
-            List<UploadRecord> all = new ArrayList<>();
-            long retries = 0;
-            int backlog = 0;
-            for (SimulatedAgent a : sims) {
-                all.addAll(a.records);
-                backlog += a.backlog;
-                for (UploadRecord r : a.records) {
-                    retries += Math.max(0, r.attempts - 1);
+                for (Thread t : threads) {
+                    t.join(2L * HTTP_TIMEOUT_MILLIS);
                 }
             }
-            double[] metrics1 = summarizeMetrics(http);
-            double uploads = metrics1[1] - metrics0[1];
-            double summarizeMillis = uploads > 0 ? 1000 * (metrics1[0] - metrics0[0]) / uploads : -1;
-            double cpuPercent = cpu0 < 0 || cpu1 < 0 ? -1 : 100.0 * (cpu1 - cpu0) / window;
-            LoadStats stats = new LoadStats(agents, intervalMillis, warmupSeconds, window, steadyFrom, all, retries,
-                    backlog, cpuPercent, summarizeMillis, listedMismatches(http, sims));
-            if (pressure0 >= 0 && pressure1 >= 0) {
-                stats.cpuPressure = (pressure1 - pressure0) / 1e6 / window;
-            }
-            return stats;
         }
+    }
+
+    private static LoadStats measure(int port, long collectorPid, int agents, long warmupSeconds, long seconds,
+            long intervalMillis, Http http, SimulatedAgent.Plan plan, long steadyFrom, long stopCutting,
+            List<SimulatedAgent> sims, List<Thread> threads, VisibilityWatch watch) throws Exception {
+        threads.forEach(Thread::start);
+        sleepUntil(steadyFrom);
+        double cpu0 = collectorPid > 0 ? ProcCpu.seconds(collectorPid) : -1;
+        long pressure0 = ProcCpu.pressureMicros();
+        double[] metrics0 = summarizeMetrics(http);
+        sleepUntil(stopCutting);
+        double cpu1 = collectorPid > 0 ? ProcCpu.seconds(collectorPid) : -1;
+        long pressure1 = ProcCpu.pressureMicros();
+        double window = seconds + 0.0;
+        for (Thread t : threads) {
+            t.join(Math.max(1, (plan.stopSendingNanos() - System.nanoTime()) / 1_000_000L) + 2L * HTTP_TIMEOUT_MILLIS);
+            if (t.isAlive()) {
+                t.interrupt();
+            }
+        }
+        watch.close();
+        List<UploadRecord> all = new ArrayList<>();
+        long retries = 0;
+        int backlog = 0;
+        for (SimulatedAgent a : sims) {
+            all.addAll(a.records);
+            backlog += a.backlog;
+            for (UploadRecord r : a.records) {
+                retries += Math.max(0, r.attempts - 1);
+            }
+        }
+        double[] metrics1 = summarizeMetrics(http);
+        double uploads = metrics1[1] - metrics0[1];
+        double summarizeMillis = uploads > 0 ? 1000 * (metrics1[0] - metrics0[0]) / uploads : -1; // NaN if unknown
+        double cpuPercent = cpu0 < 0 || cpu1 < 0 ? -1 : 100.0 * (cpu1 - cpu0) / window;
+        LoadStats stats = new LoadStats(agents, intervalMillis, warmupSeconds, window, steadyFrom, all, retries,
+                backlog, cpuPercent, summarizeMillis, listedMismatches(http, sims));
+        if (pressure0 >= 0 && pressure1 >= 0) {
+            stats.cpuPressure = (pressure1 - pressure0) / 1e6 / window;
+        }
+        return stats;
     }
 
     /**
@@ -101,9 +118,15 @@ final class LoadRun {
      * must be stored exactly once, whether the attempt that stored it got the answer or timed out and a retry
      * got {@code "stored": false}.
      */
-    private static int listedMismatches(Http http, List<SimulatedAgent> sims) throws Exception {
+    private static int listedMismatches(Http http, List<SimulatedAgent> sims) throws InterruptedException {
         Map<String, Long> listed = new HashMap<>();
-        for (JsonNode p : http.get("/api/v1/processes").json().get("processes")) {
+        JsonNode processes;
+        try {
+            processes = http.get("/api/v1/processes").json().get("processes");
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        for (JsonNode p : processes) {
             listed.put(p.get("id").asText(), p.get("data").get("uploads").asLong());
         }
         int bad = 0;
@@ -117,10 +140,17 @@ final class LoadRun {
     }
 
     /** The collector's summarizing seconds and stored uploads so far (its /metrics counters). */
-    private static double[] summarizeMetrics(Http http) throws Exception {
+    private static double[] summarizeMetrics(Http http) throws InterruptedException {
         double seconds = 0;
         double uploads = 0;
-        for (String line : http.get("/metrics").text().split("\n")) {
+        String text;
+        try {
+            text = http.get("/metrics").text();
+        } catch (java.io.IOException e) {
+            // An overloaded collector may not answer in time; the figure is then unknown, the run goes on.
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        for (String line : text.split("\n")) {
             if (line.startsWith("mpdiag_collector_summarize_seconds_total ")) {
                 seconds = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
             } else if (line.startsWith("mpdiag_collector_uploads_total ")) {

@@ -156,6 +156,9 @@ final class LoadStats {
             why.add((acknowledged - stored) + " acknowledged uploads answered as repeats, more than the " + retries
                     + " retries");
         }
+        if (listedMismatches < 0) {
+            why.add("GET /api/v1/processes did not answer in 60 s after the run");
+        }
         if (listedMismatches > 0) {
             why.add(listedMismatches + " processes list a different upload count than they had acknowledged");
         }

@@ -35,7 +35,11 @@ final class VisibilityWatch implements AutoCloseable {
     }
 
     void watch(UploadRecord r) {
-        pool.execute(() -> poll(r));
+        try {
+            pool.execute(() -> poll(r));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the run is over (or was cut short): the upload stays not visible
+        }
     }
 
     private void poll(UploadRecord r) {
