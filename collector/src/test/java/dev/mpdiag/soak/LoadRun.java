@@ -79,10 +79,14 @@ final class LoadRun {
         sleepUntil(steadyFrom);
         double cpu0 = collectorPid > 0 ? ProcCpu.seconds(collectorPid) : -1;
         long pressure0 = ProcCpu.pressureMicros();
+        long read0 = System.nanoTime();
         double[] metrics0 = summarizeMetrics(http);
         sleepUntil(stopCutting);
         double cpu1 = collectorPid > 0 ? ProcCpu.seconds(collectorPid) : -1;
         long pressure1 = ProcCpu.pressureMicros();
+        // Over the time between the two readings: an overloaded collector can take longer than the window to
+        // answer /metrics, and dividing by the window then showed a core-pinned collector at 105-129%.
+        double cpuWindow = (System.nanoTime() - read0) / 1e9;
         double window = seconds + 0.0;
         for (Thread t : threads) {
             t.join(Math.max(1, (plan.stopSendingNanos() - System.nanoTime()) / 1_000_000L) + 2L * HTTP_TIMEOUT_MILLIS);
@@ -104,11 +108,11 @@ final class LoadRun {
         double[] metrics1 = summarizeMetrics(http);
         double uploads = metrics1[1] - metrics0[1];
         double summarizeMillis = uploads > 0 ? 1000 * (metrics1[0] - metrics0[0]) / uploads : -1; // NaN if unknown
-        double cpuPercent = cpu0 < 0 || cpu1 < 0 ? -1 : 100.0 * (cpu1 - cpu0) / window;
+        double cpuPercent = cpu0 < 0 || cpu1 < 0 ? -1 : 100.0 * (cpu1 - cpu0) / cpuWindow;
         LoadStats stats = new LoadStats(agents, intervalMillis, warmupSeconds, window, steadyFrom, all, retries,
                 backlog, cpuPercent, summarizeMillis, listedMismatches(http, sims));
         if (pressure0 >= 0 && pressure1 >= 0) {
-            stats.cpuPressure = (pressure1 - pressure0) / 1e6 / window;
+            stats.cpuPressure = (pressure1 - pressure0) / 1e6 / cpuWindow;
         }
         return stats;
     }
