@@ -1,6 +1,7 @@
 package dev.mpdiag.server.store;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,9 @@ import java.util.function.Consumer;
 public final class Store {
     private final Path root;
     private final Path processesDir;
-    private final ConcurrentHashMap<String, ProcessStore> processes = new ConcurrentHashMap<>();
+    // Room for a few hundred processes from the start: getOrCreate holds a bin's lock while it creates a folder,
+    // and a roomier table means fewer new processes share a bin (and wait for each other's fsyncs).
+    private final ConcurrentHashMap<String, ProcessStore> processes = new ConcurrentHashMap<>(512);
     public final SummaryCache cache;
 
     private Store(Path root, long cacheBytes) {
@@ -67,23 +70,35 @@ public final class Store {
         return id == null ? null : processes.get(id);
     }
 
-    /** The process with this identity, created (and saved durably) on first use. */
-    public synchronized ProcessStore getOrCreate(ProcessIdentity identity, Consumer<ProcessMeta> init)
-            throws IOException {
+    /**
+     * The process with this identity, created (and saved durably) on first use. Every upload asks, so a known
+     * process is found without a lock, and creating one (three fsyncs) holds only the map's lock for its id:
+     * with one lock for all, every upload waited behind every new process's fsyncs (JFR of bench/soak-load.sh,
+     * 128 agents starting together on a busy machine: 300 to 1,000 s of threads' time blocked, up to 8 s at once).
+     */
+    public ProcessStore getOrCreate(ProcessIdentity identity, Consumer<ProcessMeta> init) throws IOException {
         ProcessStore p = processes.get(identity.id());
         if (p != null) {
             return p;
         }
-        ProcessMeta m = new ProcessMeta();
-        m.id = identity.id();
-        m.service = identity.service();
-        m.host = identity.host();
-        m.pid = identity.pid();
-        m.startMillis = identity.startMillis();
-        init.accept(m);
-        p = ProcessStore.create(processesDir, m);
-        processes.put(p.id(), p);
-        return p;
+        try {
+            return processes.computeIfAbsent(identity.id(), id -> {
+                ProcessMeta m = new ProcessMeta();
+                m.id = id;
+                m.service = identity.service();
+                m.host = identity.host();
+                m.pid = identity.pid();
+                m.startMillis = identity.startMillis();
+                init.accept(m);
+                try {
+                    return ProcessStore.create(processesDir, m);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /** Every process, ordered by service, then start time, then id. */
@@ -103,8 +118,19 @@ public final class Store {
     }
 
     /** Forgets a process whose data retention removed entirely. */
-    synchronized void remove(ProcessStore p) throws IOException {
-        processes.remove(p.id());
-        p.deleteAll();
+    void remove(ProcessStore p) throws IOException {
+        try {
+            // Under the map's lock for this id, so a new upload cannot create the folder while it is deleted.
+            processes.computeIfPresent(p.id(), (id, old) -> {
+                try {
+                    old.deleteAll();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return null;
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 }

@@ -1,0 +1,173 @@
+package dev.mpdiag.soak;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mpdiag.testing.Http;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * N simulated agents against one collector for a while: agent i is process soak-sK/hostH/pid/start (eight
+ * processes per service), makes its first cut a fraction i/N into the first interval and one every interval
+ * after, until the run's time is up; then the agents get two intervals to send what is queued.
+ */
+final class LoadRun {
+    /** The agent's default http.timeout. */
+    static final int HTTP_TIMEOUT_MILLIS = 10_000;
+    static final int PROCESSES_PER_SERVICE = 8;
+
+    static {
+        // The JDK keeps at most 5 idle connections per destination by default; one JVM playing hundreds of agents
+        // would otherwise open a new connection for most uploads, where each real agent reuses its own.
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", "2048");
+        }
+    }
+
+    private LoadRun() {
+    }
+
+    /**
+     * Runs the load for warmupSeconds + seconds; latency percentiles past the warm-up, and the CPU time of
+     * collectorPid (or -1), are of the last {@code seconds}.
+     */
+    static LoadStats run(int port, long collectorPid, AgentChunks chunks, int agents, long warmupSeconds, long seconds,
+            long intervalMillis) throws Exception {
+        long interval = intervalMillis * 1_000_000L;
+        Http http = new Http(port);
+        long nanoAtEpoch = System.nanoTime();
+        long epochMillis = System.currentTimeMillis();
+        long t0 = nanoAtEpoch + 200_000_000L;
+        long steadyFrom = t0 + warmupSeconds * 1_000_000_000L;
+        long stopCutting = steadyFrom + seconds * 1_000_000_000L;
+        SimulatedAgent.Plan plan = new SimulatedAgent.Plan(new URL("http://127.0.0.1:" + port + "/api/v1/ingest"),
+                interval, HTTP_TIMEOUT_MILLIS, stopCutting, stopCutting + 2 * interval, epochMillis, nanoAtEpoch);
+        List<SimulatedAgent> sims = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        long started = System.currentTimeMillis() - 1_000;
+        try (VisibilityWatch watch = new VisibilityWatch(port, Math.min(agents, 128), 3 * intervalMillis)) {
+            for (int i = 0; i < agents; i++) {
+                SimulatedAgent a = new SimulatedAgent(i, "soak-s" + i / PROCESSES_PER_SERVICE,
+                        "host" + i % PROCESSES_PER_SERVICE, 10_000 + i, started - i, chunks, plan,
+                        t0 + interval * i / agents, watch::watch);
+                sims.add(a);
+                Thread t = new Thread(a, "soak-agent-" + i);
+                t.setDaemon(true);
+                threads.add(t);
+            }
+            try {
+                return measure(port, collectorPid, agents, warmupSeconds, seconds, intervalMillis, http, plan, steadyFrom,
+                        stopCutting, sims, threads, watch);
+            } finally {
+                // Whatever happened to the measuring, no simulated agent outlives the run.
+                for (Thread t : threads) {
+                    t.interrupt();
+                }
+                for (Thread t : threads) {
+                    t.join(2L * HTTP_TIMEOUT_MILLIS);
+                }
+            }
+        }
+    }
+
+    private static LoadStats measure(int port, long collectorPid, int agents, long warmupSeconds, long seconds,
+            long intervalMillis, Http http, SimulatedAgent.Plan plan, long steadyFrom, long stopCutting,
+            List<SimulatedAgent> sims, List<Thread> threads, VisibilityWatch watch) throws Exception {
+        threads.forEach(Thread::start);
+        sleepUntil(steadyFrom);
+        double cpu0 = collectorPid > 0 ? ProcCpu.seconds(collectorPid) : -1;
+        long pressure0 = ProcCpu.pressureMicros();
+        long read0 = System.nanoTime();
+        double[] metrics0 = summarizeMetrics(http);
+        sleepUntil(stopCutting);
+        double cpu1 = collectorPid > 0 ? ProcCpu.seconds(collectorPid) : -1;
+        long pressure1 = ProcCpu.pressureMicros();
+        // Over the time between the two readings: an overloaded collector can take longer than the window to
+        // answer /metrics, and dividing by the window then showed a core-pinned collector at 105-129%.
+        double cpuWindow = (System.nanoTime() - read0) / 1e9;
+        double window = seconds + 0.0;
+        for (Thread t : threads) {
+            t.join(Math.max(1, (plan.stopSendingNanos() - System.nanoTime()) / 1_000_000L) + 2L * HTTP_TIMEOUT_MILLIS);
+            if (t.isAlive()) {
+                t.interrupt();
+            }
+        }
+        watch.close();
+        List<UploadRecord> all = new ArrayList<>();
+        long retries = 0;
+        int backlog = 0;
+        for (SimulatedAgent a : sims) {
+            all.addAll(a.records);
+            backlog += a.backlog;
+            for (UploadRecord r : a.records) {
+                retries += Math.max(0, r.attempts - 1);
+            }
+        }
+        double[] metrics1 = summarizeMetrics(http);
+        double uploads = metrics1[1] - metrics0[1];
+        double summarizeMillis = uploads > 0 ? 1000 * (metrics1[0] - metrics0[0]) / uploads : -1; // NaN if unknown
+        double cpuPercent = cpu0 < 0 || cpu1 < 0 ? -1 : 100.0 * (cpu1 - cpu0) / cpuWindow;
+        LoadStats stats = new LoadStats(agents, intervalMillis, warmupSeconds, window, steadyFrom, all, retries,
+                backlog, cpuPercent, summarizeMillis, listedMismatches(http, sims));
+        if (pressure0 >= 0 && pressure1 >= 0) {
+            stats.cpuPressure = (pressure1 - pressure0) / 1e6 / cpuWindow;
+        }
+        return stats;
+    }
+
+    /**
+     * Processes whose listed upload count is not the number of their uploads acknowledged: each acknowledged seq
+     * must be stored exactly once, whether the attempt that stored it got the answer or timed out and a retry
+     * got {@code "stored": false}.
+     */
+    private static int listedMismatches(Http http, List<SimulatedAgent> sims) throws InterruptedException {
+        Map<String, Long> listed = new HashMap<>();
+        JsonNode processes;
+        try {
+            processes = http.get("/api/v1/processes").json().get("processes");
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        for (JsonNode p : processes) {
+            listed.put(p.get("id").asText(), p.get("data").get("uploads").asLong());
+        }
+        int bad = 0;
+        for (SimulatedAgent a : sims) {
+            long acknowledged = a.records.stream().filter(UploadRecord::acknowledged).count();
+            if (listed.getOrDefault(a.processId(), 0L) != acknowledged) {
+                bad++;
+            }
+        }
+        return bad;
+    }
+
+    /** The collector's summarizing seconds and stored uploads so far (its /metrics counters). */
+    private static double[] summarizeMetrics(Http http) throws InterruptedException {
+        double seconds = 0;
+        double uploads = 0;
+        String text;
+        try {
+            text = http.get("/metrics").text();
+        } catch (java.io.IOException e) {
+            // An overloaded collector may not answer in time; the figure is then unknown, the run goes on.
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        for (String line : text.split("\n")) {
+            if (line.startsWith("mpdiag_collector_summarize_seconds_total ")) {
+                seconds = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            } else if (line.startsWith("mpdiag_collector_uploads_total ")) {
+                uploads = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            }
+        }
+        return new double[] {seconds, uploads};
+    }
+
+    private static void sleepUntil(long nanos) throws InterruptedException {
+        long left;
+        while ((left = nanos - System.nanoTime()) > 0) {
+            Thread.sleep(Math.max(1, left / 1_000_000L));
+        }
+    }
+}
