@@ -97,7 +97,7 @@ public final class AgentChunks {
         }
         JsonNode p = null;
         for (long deadline = System.currentTimeMillis() + 20_000; System.currentTimeMillis() < deadline; Thread.sleep(200)) {
-            JsonNode ps = http.get("/api/v1/processes?service=" + SERVICE).json().get("processes");
+            JsonNode ps = http.get("/api/v1/processes?service=" + SERVICE).json().path("processes"); // 404 until it shows
             if (ps.size() == 1 && ps.get(0).get("status").asText().equals("exited")) {
                 p = ps.get(0);
                 break;
