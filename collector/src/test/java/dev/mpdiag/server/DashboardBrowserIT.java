@@ -145,7 +145,11 @@ class DashboardBrowserIT {
         children.add(ChildJvm.start(OUT.resolve("supervisor.log"), List.of("-Xmx128m", "-jar", serviceJar.toString(),
                 "supervise", "--workers", "2", "--port", Integer.toString(servicePort), "--admin-port",
                 Integer.toString(adminPort), "--agent", agentJar.toString(), "--agent-options",
-                "collector=" + base + ",service=sample-service,interval=2s,label.role=worker", "--jvm-opts", "-Xmx256m")));
+                // The contention profile records every contended monitor enter: with the default 20 ms threshold
+                // the fault's 0.1-0.2 ms holds only showed when the machine was loaded enough to stretch the waits
+                // (on an idle one 22 ms of LedgerLock in 20 s, too little to rank among the diff's biggest changes).
+                "collector=" + base + ",service=sample-service,interval=2s,label.role=worker,profile=contention",
+                "--jvm-opts", "-Xmx256m")));
         awaitWorkers(2, Duration.ofSeconds(120));
 
         // Two load runs recorded by the sample service's own bench: healthy, then with the contended lock.
