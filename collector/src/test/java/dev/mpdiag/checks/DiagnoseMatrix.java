@@ -130,7 +130,7 @@ public final class DiagnoseMatrix {
                 sc.fault() == null ? "none" : sc.fault(), sc.expectedCheck() == null ? "nothing" : sc.expectedCheck(),
                 profile, s.loadSeconds());
         try (SampleServiceRun svc = SampleServiceRun.start(jars, s.out().resolve(sc.name() + ".service.log"), sc,
-                profile, s.workers(), collectorPort, s.jvmOpts())) {
+                profile, s.workers(), collectorPort, (s.jvmOpts() + " " + sc.jvmOpts()).trim())) {
             svc.awaitReady(s.workers(), 150_000);
             ChildJvm bench = ChildJvm.start(s.out().resolve(sc.name() + ".bench.log"), List.of("-jar",
                     jars.sampleService().toString(), "bench", "run",
