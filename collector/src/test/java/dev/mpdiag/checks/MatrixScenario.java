@@ -23,9 +23,9 @@ record MatrixScenario(String name, String fault, String expectedCheck, String pr
                 new MatrixScenario(HEALTHY, null, null, "default"),
                 new MatrixScenario("contention", "contention", "lock-hotspot", "default"),
                 // Leak candidates need jdk.OldObjectSample, which only the leak profile records.
-                // The leak stops at half the heap (16 KB a request): at -Xmx512m and 1,900 requests/s a worker on an
-                // idle machine filled it in 9 s, before the warm-up ended, and the judged floor was flat (a fresh
-                // clone missed it). With 2 GB it climbs for the whole run at that rate.
+                // The leak stops at half the heap (16 KB a request): at -Xmx512m and the 1,900 requests/s per worker
+                // of an idle machine that is about 9 s of load (computed), before the warm-up ends, and a fresh
+                // clone saw the judged floor flat. With 2 GB it climbs for the whole 35 s run at that rate.
                 new MatrixScenario("heap-leak", "heap-leak", "heap-trend", "leak", "-Xmx2g"),
                 new MatrixScenario("thread-leak", "thread-leak", "thread-pileup", "default"),
                 new MatrixScenario("fd-leak", "fd-leak", "fd-leak", "default"),
