@@ -1,7 +1,7 @@
 package dev.mpdiag.checks;
 
 import dev.mpdiag.engine.Series;
-import dev.mpdiag.report.TopFrames;
+import dev.mpdiag.engine.TopFrames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

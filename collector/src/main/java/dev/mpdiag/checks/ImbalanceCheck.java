@@ -2,7 +2,7 @@ package dev.mpdiag.checks;
 
 import dev.mpdiag.engine.ProfileType;
 import dev.mpdiag.engine.Series;
-import dev.mpdiag.report.TopFrames;
+import dev.mpdiag.engine.TopFrames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

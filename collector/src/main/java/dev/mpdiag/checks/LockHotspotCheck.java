@@ -3,7 +3,7 @@ package dev.mpdiag.checks;
 import dev.mpdiag.engine.LockStats;
 import dev.mpdiag.engine.Series;
 import dev.mpdiag.engine.Summary;
-import dev.mpdiag.report.LockRows;
+import dev.mpdiag.engine.LockRows;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

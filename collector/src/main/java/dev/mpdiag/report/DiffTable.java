@@ -1,5 +1,6 @@
 package dev.mpdiag.report;
 
+import dev.mpdiag.engine.TopFrames;
 import dev.mpdiag.engine.ProfileType;
 import dev.mpdiag.engine.Summary;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.mpdiag.report;
 
+import dev.mpdiag.engine.LockRows;
+import dev.mpdiag.engine.TopFrames;
 import dev.mpdiag.engine.ProcessSummary;
 import dev.mpdiag.engine.ProfileType;
 import dev.mpdiag.engine.RecordingAnalyzer;

@@ -3,7 +3,7 @@ package dev.mpdiag.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mpdiag.report.TopFrames;
+import dev.mpdiag.engine.TopFrames;
 import dev.mpdiag.testing.Recordings;
 import java.nio.file.Path;
 import java.util.ArrayList;

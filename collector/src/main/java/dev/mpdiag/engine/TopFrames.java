@@ -1,10 +1,5 @@
-package dev.mpdiag.report;
+package dev.mpdiag.engine;
 
-import dev.mpdiag.engine.FrameKind;
-import dev.mpdiag.engine.FrameTable;
-import dev.mpdiag.engine.Profile;
-import dev.mpdiag.engine.ProfileType;
-import dev.mpdiag.engine.Summary;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,8 +1,5 @@
-package dev.mpdiag.report;
+package dev.mpdiag.engine;
 
-import dev.mpdiag.engine.FrameTable;
-import dev.mpdiag.engine.LockStats;
-import dev.mpdiag.engine.Summary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
