@@ -29,11 +29,13 @@ final class ProcResourceReader {
     private static final byte[] VM_RSS = ascii("VmRSS:");
     private static final byte[] VOLUNTARY = ascii("voluntary_ctxt_switches:");
     private static final byte[] NONVOLUNTARY = ascii("nonvoluntary_ctxt_switches:");
+    private static final byte[] MAX_OPEN_FILES = ascii("Max open files");
 
     private final String self;
     private final File fdDir;
     private final File taskDir;
     private final String statusFile;
+    private final String limitsFile;
     private final boolean available;
     private final StringBuilder path = new StringBuilder(64);
     private byte[] buf = new byte[INITIAL_BUFFER];
@@ -50,6 +52,7 @@ final class ProcResourceReader {
     private long ctxVoluntary = UNAVAILABLE;
     private long ctxInvoluntary = UNAVAILABLE;
     private long rssBytes = UNAVAILABLE;
+    private long fdLimit = UNAVAILABLE;
 
     ProcResourceReader() {
         this(DEFAULT_SELF);
@@ -61,6 +64,7 @@ final class ProcResourceReader {
         this.fdDir = new File(self, "fd");
         this.taskDir = new File(self, "task");
         this.statusFile = self + "/status";
+        this.limitsFile = self + "/limits";
         this.available = taskDir.isDirectory();
     }
 
@@ -91,6 +95,7 @@ final class ProcResourceReader {
         readDescriptors();
         readTasks(full);
         readRss();
+        fdLimit = full ? readFdLimit() : UNAVAILABLE;
         return true;
     }
 
@@ -129,6 +134,11 @@ final class ProcResourceReader {
 
     long ctxInvoluntary() {
         return ctxInvoluntary;
+    }
+
+    /** The descriptor limit on full samples (a process rarely changes it), else -1. */
+    long fdLimit() {
+        return fdLimit;
     }
 
     long rssBytes() {
@@ -227,6 +237,12 @@ final class ProcResourceReader {
         if (kib >= 0) {
             rssBytes = kib * BYTES_PER_KIB;
         }
+    }
+
+    /** The soft limit of open descriptors (RLIMIT_NOFILE) from /proc/self/limits; -1 when unlimited or unreadable. */
+    private long readFdLimit() {
+        int len = readFile(limitsFile);
+        return len < 0 ? UNAVAILABLE : valueOf(len, MAX_OPEN_FILES);
     }
 
     /** Reads a whole (small) file into {@link #buf}; returns its length, or -1 if it cannot be read. */

@@ -54,6 +54,11 @@ public final class ProcessResourcesEvent extends Event {
             + " drops when a thread exits, because an exited thread's count leaves /proc with it")
     long ctxInvoluntary;
 
+    @Label("File Descriptor Limit")
+    @Description("The soft limit of open descriptors (Max open files in /proc/self/limits), on every fifth sample"
+            + " (-1 on the others, and when unlimited)")
+    long fdLimit;
+
     @Label("Resident Set Size")
     @Description("VmRSS from /proc/self/status")
     @DataAmount(DataAmount.BYTES)

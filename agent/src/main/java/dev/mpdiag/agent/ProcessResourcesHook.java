@@ -64,6 +64,7 @@ final class ProcessResourcesHook implements Runnable {
             event.ctxVoluntary = reader.ctxVoluntary();
             event.ctxInvoluntary = reader.ctxInvoluntary();
             event.rssBytes = reader.rssBytes();
+            event.fdLimit = reader.fdLimit();
             event.commit();
             if (full && new FdPathPatternEvent().isEnabled()) {
                 for (Map.Entry<String, Long> p : reader.patterns().top(TOP_PATTERNS)) {

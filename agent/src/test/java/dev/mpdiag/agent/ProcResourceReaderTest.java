@@ -118,12 +118,26 @@ class ProcResourceReaderTest {
                     reader.ctxVoluntary() + " vs main thread's " + mainThreadOnly);
             assertTrue(reader.ctxInvoluntary() >= 0);
             assertTrue(reader.rssBytes() > 1024 * 1024, "rss " + reader.rssBytes());
+            assertEquals(maxOpenFiles(), reader.fdLimit(), "the soft limit of /proc/self/limits");
+            assertTrue(reader.sample(false));
+            assertEquals(ProcResourceReader.UNAVAILABLE, reader.fdLimit(), "read on full samples only");
         } finally {
             release.countDown();
             for (Thread t : threads) {
                 t.join();
             }
         }
+    }
+
+    /** The soft "Max open files" limit, or -1 when unlimited. */
+    private static long maxOpenFiles() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+            if (line.startsWith("Max open files")) {
+                String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                return soft.equals("unlimited") ? -1 : Long.parseLong(soft);
+            }
+        }
+        throw new AssertionError("no Max open files line in /proc/self/limits");
     }
 
     private static long mainThreadVoluntarySwitches() throws Exception {
@@ -142,7 +156,7 @@ class ProcResourceReaderTest {
         assertFalse(reader.sample());
         long[] counts = {reader.fdTotal(), reader.fdFile(), reader.fdSocket(), reader.fdPipe(),
             reader.fdOther(), reader.threads(), reader.ctxVoluntary(), reader.ctxInvoluntary(),
-            reader.rssBytes()};
+            reader.rssBytes(), reader.fdLimit()};
         for (long c : counts) {
             assertEquals(ProcResourceReader.UNAVAILABLE, c);
         }

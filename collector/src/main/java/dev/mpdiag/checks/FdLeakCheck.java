@@ -9,8 +9,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * File-handle leak: open descriptors climbing steadily past warm-up (in the whole judged window and its later
- * half, so connections opening when load arrives do not count), by kind (file, socket, pipe, other).
+ * File-handle leak: descriptors opened and never closed. Open descriptors are judged two ways: still climbing
+ * steadily past warm-up (connections opening when load arrives climb once, then stay), and held over the early
+ * baseline, graded by how many and by how close they come to the process's limit (ulimit -n), so a leak that
+ * filled its cap before warm-up ended, or ran into the limit, is seen. The evidence says which kind (file,
+ * socket, pipe, other) and which path patterns hold them.
  */
 public final class FdLeakCheck implements Check {
     static final String[] KINDS = {"fdFile", "fdSocket", "fdPipe", "fdOther"};
@@ -36,7 +39,12 @@ public final class FdLeakCheck implements Check {
                 new Threshold("failPerMinute", 100, "fds/min", "steady growth that fails"),
                 new Threshold("minRise", 20, "fds", "least rise over the judged window"),
                 new Threshold("minFit", 0.6, "R²", "how straight the climb must be"),
-                new Threshold("minSeconds", 15, "s", "judged time past warm-up needed to say anything"));
+                new Threshold("minSeconds", 15, "s", "judged time past warm-up needed to judge the climb"),
+                new Threshold("warnHeld", 500, "fds", "descriptors held over the early baseline that warn"),
+                new Threshold("failHeld", 2000, "fds", "descriptors held over the baseline that fail"),
+                new Threshold("minRatio", 2, "x baseline", "held descriptors count only where now is this many times the baseline"),
+                new Threshold("warnLimitShare", 0.5, "of ulimit -n", "open descriptors as a share of the process's limit that warn"),
+                new Threshold("failLimitShare", 0.8, "of ulimit -n", "share of the limit that fails"));
     }
 
     @Override
@@ -48,77 +56,89 @@ public final class FdLeakCheck implements Check {
                     "no descriptor counts: JFR has no such event; run with mpagent, which adds mpdiag.ProcessResources");
         }
         long warm = Trend.warmUpEnd(p);
-        Climb c = Climb.of(total.points(), warm, 3);
-        double minSeconds = limits.get(this, "minSeconds");
-        if (c == null || c.whole().seconds() < minSeconds) {
-            return CheckResult.notApplicable(this, p.id(), String.format(Locale.ROOT,
-                    "%.0f s of descriptor counts past warm-up, %.0f s needed", c == null ? 0 : c.whole().seconds(), minSeconds));
-        }
-        Trend t = c.whole();
-        double perMinute = c.sustainedPerSecond() * 60;
-        Verdict v = c.verdict(60, limits.get(this, "warnPerMinute"), limits.get(this, "failPerMinute"),
-                limits.get(this, "minFit"), limits.get(this, "minRise"));
+        Series limitSeries = p.summary().seriesOrNull("proc.fdLimit");
+        double limit = limitSeries == null || limitSeries.isEmpty() ? 0 : limitSeries.last();
+        LeakJudgement j = LeakJudgement.of(total.points(), warm, 3, bounds(limits), 60, limit,
+                limits.get(this, "warnLimitShare"), limits.get(this, "failLimitShare"));
+        Verdict v = j.verdict();
         List<Map<String, Object>> kinds = new ArrayList<>();
         String worst = null;
-        double worstRate = 0;
+        double worstGrowth = 0;
         for (String k : KINDS) {
             Series s = p.summary().seriesOrNull("proc." + k);
-            Climb kc = s == null ? null : Climb.of(s.points(), warm, 3);
-            if (kc == null) {
+            Buildup kb = s == null ? null : Buildup.of(s.points(), 3, false, limits.get(this, "minRise"));
+            if (kb == null) {
                 continue;
             }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("kind", k.substring(2).toLowerCase(Locale.ROOT));
-            row.put("perMinute", kc.sustainedPerSecond() * 60);
-            row.put("from", kc.whole().first());
-            row.put("to", kc.whole().last());
+            row.put("from", kb.baseline());
+            row.put("to", kb.recent());
+            row.put("growth", kb.growth());
             kinds.add(row);
-            if (kc.sustainedPerSecond() > worstRate) {
-                worstRate = kc.sustainedPerSecond();
+            if (kb.growth() > worstGrowth) {
+                worstGrowth = kb.growth();
                 worst = (String) row.get("kind");
             }
         }
-        List<Map<String, Object>> paths = growingPaths(p, warm);
-        Map<String, Object> ev = new LinkedHashMap<>();
-        ev.put("fdsPerMinute", perMinute);
-        ev.putAll(c.evidence("wholePerMinute", 60));
+        List<Map<String, Object>> paths = growingPaths(p, j.buildup().fromMillis());
+        Map<String, Object> ev = j.evidence("fdsPerMinute", 60, 1);
+        ev.put("from", j.buildup().baseline());
+        ev.put("to", j.buildup().recent());
+        ev.put("limit", limit > 0 ? limit : null);
+        ev.put("limitShare", limit > 0 ? j.buildup().recent() / limit : null);
         ev.put("growingKind", worst);
         ev.put("kinds", kinds);
         ev.put("growingPaths", paths);
+        ev.put("why", j.why("fds", 1));
         ev.put("series", List.of("proc.fdTotal", "proc.fdFile", "proc.fdSocket", "proc.fdPipe", "proc.fdOther"));
-        String summary = String.format(Locale.ROOT, "open descriptors %.0f -> %.0f (%+.1f/min sustained, fit %.2f)%s",
-                t.first(), t.last(), perMinute, t.r2(), worst == null ? "" : "; growing most: " + worst)
-                + (paths.isEmpty() ? "" : ", paths like " + paths.get(0).get("pattern"));
-        return new CheckResult(id(), title(), p.id(), v,
-                v == Verdict.OK ? 0 : Grade.score(perMinute, limits.get(this, "failPerMinute")), summary, ev);
+        Buildup b = j.buildup();
+        String summary = String.format(Locale.ROOT, "open descriptors %s -> %s (%s%s since the window began; %s%s)%s%s%s",
+                LeakJudgement.count(b.baseline()), LeakJudgement.count(b.recent()), b.growth() >= 0 ? "+" : "",
+                LeakJudgement.count(b.growth()), b.shape().words,
+                j.climb() == null ? "" : String.format(Locale.ROOT, ", %+.1f/min sustained, fit %.2f",
+                        j.sustainedPerSecond() * 60, j.climb().whole().r2()),
+                limit > 0 ? String.format(Locale.ROOT, "; %.0f%% of the limit of %s", 100 * b.recent() / limit,
+                        LeakJudgement.count(limit)) : "",
+                worst == null ? "" : "; growing most: " + worst,
+                paths.isEmpty() ? "" : ", paths like " + paths.get(0).get("pattern"));
+        double score = v == Verdict.OK ? 0 : Math.max(Grade.score(j.sustainedPerSecond() * 60, limits.get(this, "failPerMinute")),
+                Math.max(j.heldVerdict() == Verdict.OK ? 0 : Grade.score(b.growth(), limits.get(this, "failHeld")),
+                        limit > 0 ? Grade.score(b.recent() / limit, limits.get(this, "failLimitShare")) : 0));
+        return new CheckResult(id(), title(), p.id(), v, score, summary, ev);
+    }
+
+    private LeakJudgement.Bounds bounds(Limits l) {
+        return new LeakJudgement.Bounds(l.get(this, "warnPerMinute"), l.get(this, "failPerMinute"), l.get(this, "minFit"),
+                l.get(this, "minRise"), l.get(this, "minSeconds"), l.get(this, "warnHeld"), l.get(this, "failHeld"),
+                l.get(this, "minRatio"));
     }
 
     /**
-     * The path patterns whose descriptor counts climbed, fastest first (at most 5). These name what grows once the
-     * verdict, judged on the totals above, says something does: a plain least-squares slope past warm-up, or over
-     * the whole window while fewer than 2 points lie past it. mpagent sends a point for each of the 5 biggest
-     * patterns only every 5 s (mpdiag.FdPathPattern), so the sustained-climb test of the totals would leave them
-     * unnamed for the first half minute of a leak.
+     * The path patterns that hold more descriptors at the end than at the start, most growth first (at most 5).
+     * mpagent sends a point for each of the 5 biggest patterns only every 5 s (mpdiag.FdPathPattern): a pattern
+     * first seen after the window's first ten seconds was not among the biggest then, so it grew from about 0.
      */
-    static List<Map<String, Object>> growingPaths(ProcessData p, long warm) {
+    static List<Map<String, Object>> growingPaths(ProcessData p, long windowStart) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Series s : p.summary().seriesStartingWith(Summary.FD_PATH_SERIES).values()) {
-            Trend t = Trend.of(s.points(), warm, 2);
-            if (t == null) {
-                t = Trend.of(s.points(), Long.MIN_VALUE, 2);
+            if (s.isEmpty()) {
+                continue;
             }
-            if (t == null || t.slopePerSecond() <= 0 || t.last() <= t.first()) {
+            double first = s.points().firstKey() <= windowStart + Buildup.BASELINE_MAX_MILLIS ? s.points().firstEntry().getValue() : 0;
+            double last = s.last();
+            if (last <= first) {
                 continue;
             }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("pattern", s.name.substring(Summary.FD_PATH_SERIES.length()));
-            row.put("perMinute", t.slopePerSecond() * 60);
-            row.put("from", t.first());
-            row.put("to", t.last());
+            row.put("growth", last - first);
+            row.put("from", first);
+            row.put("to", last);
             row.put("series", s.name);
             rows.add(row);
         }
-        rows.sort((a, b) -> Double.compare((double) b.get("perMinute"), (double) a.get("perMinute")));
+        rows.sort((a, b) -> Double.compare((double) b.get("growth"), (double) a.get("growth")));
         return rows.size() > 5 ? new ArrayList<>(rows.subList(0, 5)) : rows;
     }
 }

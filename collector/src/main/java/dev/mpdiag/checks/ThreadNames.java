@@ -12,6 +12,15 @@ final class ThreadNames {
     private ThreadNames() {
     }
 
+    /** Threads started and not ended in the summarized time, over all patterns. */
+    static long neverEnded(Summary s) {
+        long n = 0;
+        for (ThreadStats t : s.threads().values()) {
+            n += Math.max(0, t.growth());
+        }
+        return n;
+    }
+
     static List<Map<String, Object>> growing(Summary s, int limit) {
         List<ThreadStats> rows = new ArrayList<>();
         for (ThreadStats t : s.threads().values()) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns JFR's periodic and GC events into time series, the GC summary and JVM identity. These events are
@@ -170,6 +171,11 @@ final class PeriodicEvents {
         });
     }
 
+
+    /** jdk.GarbageCollection names of collections that only collect the young generation. */
+    static final Set<String> YOUNG_COLLECTORS = Set.of("G1New", "ParallelScavenge", "DefNew",
+            "ParNew", "ZGC Minor", "Shenandoah Young");
+
     private void garbageCollection() {
         EventView v = view("jdk.GarbageCollection");
         if (v == null) {
@@ -179,13 +185,21 @@ final class PeriodicEvents {
         int name = v.slot("name");
         int sum = v.slot("sumOfPauses");
         int longest = v.slot("longestPause");
+        int duration = v.slot("duration");
         JfrType nameType = name >= 0 && v.isConstantPool(name) ? v.slotType(name) : null;
         Series pauses = summary.series("gc.pause", "ns/s", Series.Kind.SUM);
+        Series oldCycles = summary.series(Summary.OLD_CYCLE_SERIES, "collections", Series.Kind.GAUGE);
         chain("jdk.GarbageCollection", e -> {
             Object n = nameType == null ? null : pools.field(nameType, e.getLong(name), "name");
+            String collector = n instanceof String s ? s : null;
             long pause = header.durationToNanos(e.getLong(sum));
-            summary.gc.add(n instanceof String s ? s : null, pause, header.durationToNanos(e.getLong(longest)));
-            pauses.add(Math.floorDiv(millis(e, t), 1000) * 1000, pause);
+            summary.gc.add(collector, pause, header.durationToNanos(e.getLong(longest)));
+            long start = millis(e, t);
+            pauses.add(Math.floorDiv(start, 1000) * 1000, pause);
+            if (collector != null && !YOUNG_COLLECTORS.contains(collector)) {
+                long end = start + (duration < 0 ? 0 : header.durationToNanos(e.getLong(duration)) / 1_000_000L);
+                oldCycles.add(end, 1);
+            }
         });
     }
 
@@ -196,7 +210,7 @@ final class PeriodicEvents {
             return;
         }
         int t = v.slot("startTime");
-        for (String field : new String[] {"fdTotal", "fdFile", "fdSocket", "fdPipe", "fdOther", "threads",
+        for (String field : new String[] {"fdTotal", "fdFile", "fdSocket", "fdPipe", "fdOther", "fdLimit", "threads",
                 "ctxVoluntary", "ctxInvoluntary", "rssBytes"}) {
             int slot = v.slot(field);
             if (slot >= 0) {

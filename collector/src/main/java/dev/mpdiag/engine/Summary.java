@@ -17,6 +17,13 @@ public final class Summary {
     /** Name prefix of the series of file descriptor counts by path pattern (mpagent's mpdiag.FdPathPattern). */
     public static final String FD_PATH_SERIES = "fd.path:";
 
+    /**
+     * Ends of collections that took in the old generation (every collector's old or full collection, G1's
+     * concurrent cycle, a ZGC or Shenandoah cycle): the heap after the collections that follow one is the live
+     * set, where the floor of young collections also holds old garbage that no young collection can free.
+     */
+    public static final String OLD_CYCLE_SERIES = "gc.oldCycle";
+
     public final JvmInfo jvm = new JvmInfo();
     public final FrameTable frames = new FrameTable();
     public final StackTable stacks = new StackTable();
