@@ -1,12 +1,28 @@
 package dev.mpdiag.sample.worker.fault;
 
-/** Every request allocates a burst of short-lived buffers, a few megabytes, and drops them. */
+/**
+ * Allocates 64 KB buffers at {@value #MB_PER_SECOND} MB a second in time (on whichever requests come) and keeps
+ * the most recent {@value #RING_MB} MB of them alive, about 20 ms worth: objects that die young but not at once,
+ * which every young collection must copy. GC pressure whose size does not depend on how fast the machine serves.
+ */
 final class AllocBurstFault implements Fault {
     static final int BUFFER_BYTES = 64 * 1024;
-    static final int BUFFERS_PER_REQUEST = 48;
+    static final int MB_PER_SECOND = 800;
+    static final int RING_MB = 16;
+    /** A request never allocates more than this many buffers (50 ms worth): no flood after an idle spell. */
+    static final int MAX_PER_REQUEST = MB_PER_SECOND * 16 / 20;
 
-    @SuppressWarnings("unused")
-    private volatile long sink;
+    private final Pace pace;
+    private final BurstBuffer[] ring = new BurstBuffer[RING_MB * 16];
+    private long allocated;
+
+    AllocBurstFault() {
+        this(new Pace(MB_PER_SECOND * 16.0, Long.MAX_VALUE));
+    }
+
+    AllocBurstFault(Pace pace) {
+        this.pace = pace;
+    }
 
     @Override
     public String name() {
@@ -15,19 +31,28 @@ final class AllocBurstFault implements Fault {
 
     @Override
     public String description() {
-        return "An allocation hotspot: about 3 MB per request of byte[] inside "
-                + "dev.mpdiag.sample.worker.fault.BurstBuffer allocated in AllocBurstFault.onRequest, a much higher "
-                + "allocation rate and young GC frequency than without it, but no growth of the live set after GC.";
+        return "GC pressure: 800 MB/s in time of byte[] inside dev.mpdiag.sample.worker.fault.BurstBuffer allocated in "
+                + "AllocBurstFault.onRequest, the last 16 MB kept alive so young collections copy them: a high "
+                + "allocation rate and a large share of time in GC pauses, but no growth of the live set.";
     }
 
     @Override
     public void onRequest(long seq) {
-        BurstBuffer[] burst = new BurstBuffer[BUFFERS_PER_REQUEST];
-        long sum = 0;
-        for (int i = 0; i < burst.length; i++) {
-            burst[i] = new BurstBuffer(BUFFER_BYTES, seq + i);
-            sum += burst[i].bytes[i * 512];
+        long allowed = pace.allowed();
+        synchronized (ring) {
+            // Debt beyond one request's share is forgiven, so an idle spell is not paid back in one go.
+            allocated = Math.max(allocated, allowed - MAX_PER_REQUEST);
+            while (allocated < allowed) {
+                ring[(int) (allocated % ring.length)] = new BurstBuffer(BUFFER_BYTES, seq + allocated);
+                allocated++;
+            }
         }
-        sink = sum;
+    }
+
+    /** Buffers allocated so far. */
+    long allocated() {
+        synchronized (ring) {
+            return allocated;
+        }
     }
 }

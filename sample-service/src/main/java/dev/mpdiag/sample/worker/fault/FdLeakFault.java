@@ -13,22 +13,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every {@value #EVERY} requests open a file in a temporary directory and never close it. Capped at
- * {@value #MAX_CAP} files or half the descriptor limit, whichever is lower, so the worker keeps serving.
+ * Opens files in a temporary directory and never closes them, {@value #PER_SECOND} a second in time (on whichever
+ * requests come). Capped at {@value #MAX_CAP} files or half the descriptor limit, whichever is lower, so the worker
+ * keeps serving: it fills in 20 s and then holds them, on a fast machine or a slow one.
  */
 final class FdLeakFault implements Fault {
-    static final int EVERY = 5;
-    static final int MAX_CAP = 5000;
+    static final int PER_SECOND = 50;
+    static final int MAX_CAP = 1000;
     /** Followed by the pid of the worker that made the directory, so a later worker can remove it once that one died. */
     static final String DIR_PREFIX = "mpdiag-fd-leak-";
 
     /** The leak: open channels nobody closes. */
     private final List<FileChannel> open = new ArrayList<>();
-    private final int cap;
+    private final Pace pace;
     private Path dir;
 
     FdLeakFault() {
-        this.cap = capFromLimit();
+        this(new Pace(PER_SECOND, capFromLimit()));
+    }
+
+    FdLeakFault(Pace pace) {
+        this.pace = pace;
     }
 
     @Override
@@ -38,29 +43,27 @@ final class FdLeakFault implements Fault {
 
     @Override
     public String description() {
-        return "A descriptor leak: open file descriptors of kind file grow with requests (one per 5), all of them "
+        return "A descriptor leak: open file descriptors of kind file grow by 50 a second in time up to 1000 (or half "
+                + "the limit) and are then held, all of them "
                 + "regular files named leak-<n>.dat in one mpdiag-fd-leak-<pid>-* temporary directory, opened in "
                 + "FdLeakFault.onRequest and never closed; sockets and pipes stay flat.";
     }
 
     @Override
     public void onRequest(long seq) throws IOException {
-        if (seq % EVERY != 0) {
-            return;
-        }
+        long allowed = pace.allowed();
         synchronized (open) {
-            if (open.size() >= cap) {
-                return;
+            while (open.size() < allowed) {
+                if (dir == null) {
+                    dir = Files.createTempDirectory(DIR_PREFIX + ProcessHandle.current().pid() + "-");
+                    dir.toFile().deleteOnExit();
+                    removeDirsOfDeadWorkers(dir.getParent());
+                }
+                Path file = dir.resolve("leak-" + (open.size() + 1) + ".dat");
+                open.add(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE));
+                // Registered after the directory, so deleted before it.
+                file.toFile().deleteOnExit();
             }
-            if (dir == null) {
-                dir = Files.createTempDirectory(DIR_PREFIX + ProcessHandle.current().pid() + "-");
-                dir.toFile().deleteOnExit();
-                removeDirsOfDeadWorkers(dir.getParent());
-            }
-            Path file = dir.resolve("leak-" + (open.size() + 1) + ".dat");
-            open.add(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE));
-            // Registered after the directory, so deleted before it.
-            file.toFile().deleteOnExit();
         }
     }
 
@@ -95,7 +98,7 @@ final class FdLeakFault implements Fault {
         }
     }
 
-    private static int capFromLimit() {
+    static int capFromLimit() {
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof UnixOperatingSystemMXBean unix && unix.getMaxFileDescriptorCount() > 0) {
             return (int) Math.min(MAX_CAP, unix.getMaxFileDescriptorCount() / 2);

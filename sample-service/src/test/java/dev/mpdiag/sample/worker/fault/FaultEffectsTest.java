@@ -56,47 +56,100 @@ class FaultEffectsTest {
         assertTrue(blocked > 0, "four threads posting 40 times each never blocked on LedgerLock");
     }
 
+    /** A clock the test moves: the faults' rates are in time, not per request. */
+    static final class Clock implements java.util.function.LongSupplier {
+        long nanos = 1_000_000_000L;
+
+        @Override
+        public long getAsLong() {
+            return nanos;
+        }
+
+        void advanceMillis(long millis) {
+            nanos += millis * 1_000_000L;
+        }
+    }
+
     @Test
-    void allocBurstAllocatesMegabytesPerRequest() {
-        AllocBurstFault fault = new AllocBurstFault();
+    void paceFollowsItsRateInTimeUpToItsCap() {
+        Clock clock = new Clock();
+        Pace pace = new Pace(20, 50, clock);
+        assertEquals(0, pace.allowed(), "the clock starts at the first call");
+        clock.advanceMillis(500);
+        assertEquals(10, pace.allowed());
+        clock.advanceMillis(1000);
+        assertEquals(30, pace.allowed());
+        clock.advanceMillis(60_000);
+        assertEquals(50, pace.allowed(), "capped");
+    }
+
+    @Test
+    void allocBurstAllocatesAtItsRateAndForgivesAnIdleSpell() {
+        Clock clock = new Clock();
+        AllocBurstFault fault = new AllocBurstFault(new Pace(AllocBurstFault.MB_PER_SECOND * 16.0, Long.MAX_VALUE, clock));
         fault.onRequest(0);
+        clock.advanceMillis(10);
         long before = THREADS.getCurrentThreadAllocatedBytes();
         fault.onRequest(1);
         long bytes = THREADS.getCurrentThreadAllocatedBytes() - before;
-        assertTrue(bytes >= (long) AllocBurstFault.BUFFERS_PER_REQUEST * AllocBurstFault.BUFFER_BYTES, bytes + " bytes");
+        assertEquals(128, fault.allocated(), "10 ms at 800 MB/s is 128 buffers of 64 KB");
+        assertTrue(bytes >= 128L * AllocBurstFault.BUFFER_BYTES, bytes + " bytes");
+        clock.advanceMillis(10_000);
+        long idleBefore = THREADS.getCurrentThreadAllocatedBytes();
+        fault.onRequest(2);
+        long idleBytes = THREADS.getCurrentThreadAllocatedBytes() - idleBefore;
+        long share = (long) AllocBurstFault.MAX_PER_REQUEST * AllocBurstFault.BUFFER_BYTES;
+        assertTrue(idleBytes >= share && idleBytes < share * 11 / 10, "after 10 s idle, one request does 50 ms worth: "
+                + idleBytes + " bytes");
     }
 
     @Test
-    void heapLeakKeepsSessionsUntilItsCap() {
-        HeapLeakFault fault = new HeapLeakFault(10L * HeapLeakFault.SESSION_BYTES);
+    void heapLeakKeepsSessionsAtItsRateUntilItsCap() {
+        Clock clock = new Clock();
+        HeapLeakFault fault = new HeapLeakFault(new Pace(100.0 * HeapLeakFault.SESSION_BYTES, 30L * HeapLeakFault.SESSION_BYTES, clock));
         int before = HeapLeakFault.SESSIONS.size();
-        for (long seq = 1_000_000; seq < 1_000_020; seq++) {
-            fault.onRequest(seq);
+        fault.onRequest(1);
+        clock.advanceMillis(100);
+        fault.onRequest(2);
+        assertEquals(10, HeapLeakFault.SESSIONS.size() - before, "100 sessions a second: 10 in 100 ms, on one request");
+        for (int i = 0; i < 10; i++) {
+            clock.advanceMillis(100);
+            fault.onRequest(3 + i);
         }
-        assertEquals(10, HeapLeakFault.SESSIONS.size() - before, "grows by one session a request, then stops at the cap");
-        HeapLeakFault.SESSIONS.keySet().removeIf(k -> k >= 1_000_000);
+        assertEquals(30, HeapLeakFault.SESSIONS.size() - before, "stops at the cap");
+        HeapLeakFault.SESSIONS.clear();
     }
 
     @Test
-    void threadLeakStartsParkedThreadsEveryNRequests() throws Exception {
-        ThreadLeakFault fault = new ThreadLeakFault();
+    void threadLeakStartsParkedThreadsAtItsRate() throws Exception {
+        Clock clock = new Clock();
+        ThreadLeakFault fault = new ThreadLeakFault(new Pace(ThreadLeakFault.PER_SECOND, 5, clock));
         int before = countThreads("leaky-worker-");
-        for (long seq = 1; seq <= 3 * ThreadLeakFault.EVERY; seq++) {
+        fault.onRequest(1);
+        clock.advanceMillis(100);
+        for (long seq = 2; seq <= 50; seq++) {
             fault.onRequest(seq);
         }
-        assertEquals(3, fault.started());
-        assertEquals(3, countThreads("leaky-worker-") - before);
+        assertEquals(2, fault.started(), "20 a second: 2 in 100 ms, however many requests came");
+        clock.advanceMillis(10_000);
+        fault.onRequest(51);
+        assertEquals(5, fault.started(), "capped");
+        assertEquals(5, countThreads("leaky-worker-") - before);
     }
 
     @Test
-    void fdLeakKeepsFilesOpen() throws IOException {
-        FdLeakFault fault = new FdLeakFault();
+    void fdLeakKeepsFilesOpenAtItsRate() throws IOException {
+        Clock clock = new Clock();
+        FdLeakFault fault = new FdLeakFault(new Pace(FdLeakFault.PER_SECOND, 8, clock));
         long before = openLeakFiles();
-        for (long seq = 1; seq <= 4 * FdLeakFault.EVERY; seq++) {
-            fault.onRequest(seq);
-        }
-        assertEquals(4, fault.openFiles());
-        assertEquals(4, openLeakFiles() - before, "four more leak-<n>.dat descriptors in /proc/self/fd");
+        fault.onRequest(1);
+        clock.advanceMillis(80);
+        fault.onRequest(2);
+        assertEquals(4, fault.openFiles(), "50 a second: 4 in 80 ms");
+        clock.advanceMillis(10_000);
+        fault.onRequest(3);
+        assertEquals(8, fault.openFiles(), "capped");
+        assertEquals(8, openLeakFiles() - before, "eight more leak-<n>.dat descriptors in /proc/self/fd");
     }
 
     @Test
