@@ -25,9 +25,10 @@ public final class BenchMain {
             "Usage: java -jar sample-service.jar bench <command> [options]",
             "",
             "  run --url http://127.0.0.1:P/path [--duration 10s] [--connections 64] [--warmup 0s]",
-            "      [--load wrk|java] [--threads T] [--json FILE]",
+            "      [--rate R] [--load wrk|java] [--threads T] [--json FILE]",
             "      [--collector URL [--name NAME] [--service S] [--mode M]]",
-            "      drive load at one URL and print one result line",
+            "      drive load at one URL and print one result line; --rate R sends R requests a second in all,",
+            "      at fixed times (an open loop, the built-in generator; latency from the intended send time)",
             "  seed-table [--duration 30s] [--connections 200] [--workers N] [--path /api/work] [--out bench-out]",
             "      [--warmup auto|DURATION] [--load wrk|java] [--threads T] [--agent JAR [--agent-options OPTS]]",
             "      [--collector URL] [--jar FILE]",
@@ -44,7 +45,7 @@ public final class BenchMain {
             "A collector started with --token: put the token in the environment variable MPDIAG_TOKEN.");
 
     private static final Set<String> RUN_OPTIONS = Set.of(
-            "--url", "--duration", "--connections", "--warmup", "--load", "--threads", "--json", "--collector",
+            "--url", "--duration", "--connections", "--warmup", "--rate", "--load", "--threads", "--json", "--collector",
             "--name", "--service", "--mode");
     private static final Set<String> SEED_OPTIONS = Set.of(
             "--duration", "--connections", "--workers", "--path", "--out", "--warmup", "--load", "--threads",
@@ -111,14 +112,20 @@ public final class BenchMain {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        LoadSpec spec = spec(o, "10s", "0s", 64);
+        LoadSpec closed = spec(o, "10s", "0s", 64);
+        double rate = rate(o.get("--rate"));
+        LoadSpec spec = new LoadSpec(closed.connections(), closed.duration(), closed.warmup(), closed.threads(), rate);
+        if (rate > 0 && "wrk".equals(o.get("--load"))) {
+            throw new UsageException("--rate needs the built-in generator (--load java): wrk cannot pace its requests");
+        }
         RunPoster poster = poster(o.get("--collector"));
         if (poster == null && (o.containsKey("--name") || o.containsKey("--service") || o.containsKey("--mode"))) {
             throw new UsageException("--name, --service and --mode describe the run recorded with --collector URL");
         }
-        LoadDriver driver = driver(o.get("--load"), err);
-        err.printf(Locale.ROOT, "bench: %s for %s (warm-up %s), %d connections -> %s%n", name(driver),
-                Durations.format(spec.duration()), Durations.format(spec.warmup()), spec.connections(), target.url());
+        LoadDriver driver = rate > 0 ? new LoadGenerator() : driver(o.get("--load"), err);
+        err.printf(Locale.ROOT, "bench: %s for %s (warm-up %s), %d connections%s -> %s%n", name(driver),
+                Durations.format(spec.duration()), Durations.format(spec.warmup()), spec.connections(),
+                rate > 0 ? String.format(Locale.ROOT, ", %.0f requests/s offered", rate) : "", target.url());
         long start = System.currentTimeMillis();
         LoadResult result = driver.run(target, spec, WindowObserver.NONE);
         long end = System.currentTimeMillis();
@@ -138,11 +145,30 @@ public final class BenchMain {
         labels.put("generator", name(driver));
         Map<String, Object> figures = RunPoster.loadFigures(result);
         figures.put("connections", spec.connections());
+        if (rate > 0) {
+            figures.put("offeredRate", rate);
+        }
         if (!result.workerCounts().isEmpty()) {
             figures.put("processes", result.workerCounts().size());
         }
         String runName = o.getOrDefault("--name", "bench run " + target.url());
         return post(poster, List.of(new RunPoster.Run(runName, o.get("--service"), from, end, labels, figures)), err);
+    }
+
+    /** --rate: requests per second over all connections, or 0 (closed loop) when absent. */
+    private static double rate(String v) throws UsageException {
+        if (v == null) {
+            return 0;
+        }
+        try {
+            double r = Double.parseDouble(v);
+            if (r > 0 && r <= 1_000_000) {
+                return r;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new UsageException("--rate needs requests per second above 0, got '" + v + "'");
     }
 
     private static RunPoster poster(String collector) throws UsageException {

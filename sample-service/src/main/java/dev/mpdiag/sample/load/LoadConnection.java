@@ -61,6 +61,19 @@ final class LoadConnection implements Runnable {
     private long[] workerCounts = new long[8];
     private int workers;
 
+    /**
+     * Open loop: send at intended times start + k x interval (0: closed loop, send as soon as the answer came),
+     * latency counted from the intended time, so a stall shows in the latency of every request it held back
+     * (no coordinated omission).
+     */
+    private long intervalNanos;
+    private long nextSendNanos;
+
+    void paced(long firstSendNanos, long intervalNanos) {
+        this.nextSendNanos = firstSendNanos;
+        this.intervalNanos = intervalNanos;
+    }
+
     LoadConnection(InetSocketAddress address, String hostHeader, String path, LoadWindow window) {
         this.address = address;
         this.request = bytes("GET " + path + " HTTP/1.1\r\nHost: " + hostHeader
@@ -77,6 +90,14 @@ final class LoadConnection implements Runnable {
                     connect();
                 }
                 long start = System.nanoTime();
+                if (intervalNanos > 0) {
+                    while (start < nextSendNanos && !window.stopped()) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(nextSendNanos - start);
+                        start = System.nanoTime();
+                    }
+                    start = nextSendNanos;
+                    nextSendNanos += intervalNanos;
+                }
                 out.write(request);
                 readResponse();
                 long end = System.nanoTime();

@@ -40,6 +40,14 @@ public final class LoadGenerator implements LoadDriver {
         }
         double cpuStart;
         double cpuEnd;
+        if (spec.rate() > 0) {
+            // Connection i of c sends at start + (i + k c) / rate: together, rate requests a second, evenly spaced.
+            long start = System.nanoTime() + 50_000_000L;
+            long interval = (long) (spec.connections() * 1e9 / spec.rate());
+            for (int i = 0; i < connections.size(); i++) {
+                connections.get(i).paced(start + (long) (i * 1e9 / spec.rate()), interval);
+            }
+        }
         try {
             threads.forEach(Thread::start);
             sleepUntil(System.nanoTime() + spec.warmup().toNanos());

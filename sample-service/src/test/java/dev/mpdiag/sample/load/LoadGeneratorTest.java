@@ -37,6 +37,17 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aFixedRateSendsThatManyRequests() throws Exception {
+        try (TestServer server = new TestServer()) {
+            LoadSpec paced = new LoadSpec(4, Duration.ofSeconds(2), Duration.ofMillis(200), 1, 40);
+            LoadResult r = new LoadGenerator().run(LoopbackTarget.parse(server.url("/hello")), paced, WindowObserver.NONE);
+            // Paced at 40/s (under what 4 connections get from this server closed-loop), 2 s is 80 requests.
+            assertTrue(r.requests() >= 72 && r.requests() <= 88, r.toLine());
+            assertEquals(0, r.errors(), r.toLine());
+        }
+    }
+
+    @Test
     void readsChunkedBodies() throws Exception {
         try (TestServer server = new TestServer()) {
             LoadResult r = new LoadGenerator().run(LoopbackTarget.parse(server.url("/chunked")), SHORT,
