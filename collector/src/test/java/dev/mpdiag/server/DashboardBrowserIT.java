@@ -37,13 +37,17 @@ import org.openqa.selenium.interactions.Actions;
  * The dashboard in headless Chromium against a real collector (target/mpdiag.jar) fed by the real agent in the
  * sample service's two workers: a healthy load run, then one with the contention fault, both recorded as runs by
  * the sample service's own {@code bench run --collector}. Every view is used as a person would and screenshotted
- * under target/screenshots; the overview and flame graph screenshots also go to docs/img for the README.
+ * under target/screenshots; bin/screenshots also copies the overview and flame graph ones to docs/img for the README.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
     static final Path OUT = Path.of("target", "it-dashboard");
     static final Path SERVICE_JAR = Path.of("..", "sample-service", "target", "sample-service.jar").toAbsolutePath();
-    static final Path DOC_IMAGES = Path.of("..", "docs", "img");
+    /**
+     * Where the README's screenshots go: only when bin/screenshots asks (-Dmpdiag.readmeScreenshots=DIR), so the
+     * tests write nothing outside target/.
+     */
+    static final String DOC_IMAGES_PROPERTY = "mpdiag.readmeScreenshots";
     static final String HOT = "OrderWork.run";
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -280,8 +284,13 @@ class DashboardBrowserIT {
     }
 
     static void docImage(String screenshot, String name) throws Exception {
-        Files.createDirectories(DOC_IMAGES);
-        Files.copy(Browser.SCREENSHOTS.resolve(screenshot + ".png"), DOC_IMAGES.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        String dir = System.getProperty(DOC_IMAGES_PROPERTY);
+        if (dir == null || dir.isBlank()) {
+            return;
+        }
+        Path docs = Files.createDirectories(Path.of(dir));
+        Files.copy(Browser.SCREENSHOTS.resolve(screenshot + ".png"), docs.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("README screenshot: " + docs.resolve(name).toAbsolutePath().normalize());
     }
 
     static String currentHash() {
