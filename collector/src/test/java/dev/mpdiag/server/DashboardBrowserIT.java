@@ -44,8 +44,8 @@ class DashboardBrowserIT {
     static final Path OUT = Path.of("target", "it-dashboard");
     static final Path SERVICE_JAR = Path.of("..", "sample-service", "target", "sample-service.jar").toAbsolutePath();
     /**
-     * Where the README's screenshots go: only when bin/screenshots asks (-Dmpdiag.readmeScreenshots=DIR), so the
-     * tests write nothing outside target/.
+     * Where the README's screenshots go: only when bin/screenshots asks (-Dmpdiag.readmeScreenshots=DIR, relative to
+     * the repository root), so the tests write nothing outside target/.
      */
     static final String DOC_IMAGES_PROPERTY = "mpdiag.readmeScreenshots";
     static final String HOT = "OrderWork.run";
@@ -288,7 +288,8 @@ class DashboardBrowserIT {
         if (dir == null || dir.isBlank()) {
             return;
         }
-        Path docs = Files.createDirectories(Path.of(dir));
+        // The test JVM runs in collector/; an absolute DIR stays as it is.
+        Path docs = Files.createDirectories(Path.of("..").resolve(dir));
         Files.copy(Browser.SCREENSHOTS.resolve(screenshot + ".png"), docs.resolve(name), StandardCopyOption.REPLACE_EXISTING);
         System.out.println("README screenshot: " + docs.resolve(name).toAbsolutePath().normalize());
     }
