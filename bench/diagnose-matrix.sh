@@ -8,7 +8,11 @@
 #   bench/diagnose-matrix.sh --seconds 60 --scenarios healthy,contention
 #   bench/diagnose-matrix.sh --threshold lock-hotspot.warnBlockedThreads=0.3 --connections 64
 #   bench/diagnose-matrix.sh --build              # rebuild first (mvn -B -q package -DskipTests)
+#   bench/diagnose-matrix.sh --levels             # each scenario at 300 requests/s per worker, at saturation and
+#                                                 # starved (service and load on CPU 0), one matrix each
 #
+# Load: --rate N requests/s per worker (an open loop, the built-in generator) or --rate saturation (closed loop,
+# the default); --starved true pins the service and the load to CPU 0.
 # Other options (passed to dev.mpdiag.checks.DiagnoseMatrix): --poll S, --profile P (every scenario),
 # --jvm-opts "...", --collector-port P (use a running collector), --out DIR. Writes DIR/matrix.txt (default
 # bench/target/diagnose-matrix) and, per scenario, every poll's answer (NAME.polls.jsonl) and the logs.
@@ -17,9 +21,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=false
+levels=false
 args=()
 for a in "$@"; do
-  if [[ "$a" == "--build" ]]; then build=true; else args+=("$a"); fi
+  case "$a" in
+    --build) build=true ;;
+    --levels) levels=true ;;
+    *) args+=("$a") ;;
+  esac
 done
 
 if $build || [[ ! -f collector/target/mpdiag.jar || ! -f sample-service/target/sample-service.jar \
@@ -34,4 +43,22 @@ trap 'rm -rf "$snapshot"' EXIT
 cp collector/target/mpdiag.jar "$snapshot/"
 cp -r collector/target/test-classes "$snapshot/"
 
-java -cp "$snapshot/test-classes:$snapshot/mpdiag.jar" dev.mpdiag.checks.DiagnoseMatrix ${args[@]+"${args[@]}"}
+matrix() {
+  java -cp "$snapshot/test-classes:$snapshot/mpdiag.jar" dev.mpdiag.checks.DiagnoseMatrix "$@"
+}
+if ! $levels; then
+  matrix ${args[@]+"${args[@]}"}
+  exit
+fi
+status=0
+for level in "rate 300" "saturation" "starved"; do
+  case "$level" in
+    "rate 300") extra=(--rate 300) ;;
+    saturation) extra=(--rate saturation) ;;
+    starved) extra=(--rate 300 --starved true) ;;
+  esac
+  out=bench/target/diagnose-matrix-${level// /-}
+  echo "== diagnose-matrix: $level" >&2
+  matrix ${args[@]+"${args[@]}"} "${extra[@]}" --out "$out" || status=1
+done
+exit $status

@@ -14,8 +14,8 @@ import java.util.NavigableMap;
  *
  * <p>The baseline is the least value of the window's first tenth (at least its first point, at most its
  * first {@value #BASELINE_MAX_MILLIS} ms): a level reached when load arrived is growth too, and is graded by
- * its size. Now is the least value of the window's last tenth (at least its last {@value #RECENT_MIN_POINTS}
- * points): what is held, not a passing peak.
+ * its size. Now is the least value of the window's last tenth (at least its last point; never one of the
+ * baseline's): what is held, not a passing peak.
  */
 record Buildup(Shape shape, double baseline, double peak, double recent, long fromMillis, long toMillis) {
 
@@ -35,7 +35,7 @@ record Buildup(Shape shape, double baseline, double peak, double recent, long fr
     }
 
     static final long BASELINE_MAX_MILLIS = 10_000;
-    static final int RECENT_MIN_POINTS = 3;
+    static final int RECENT_MIN_POINTS = 1;
     /** Held means at least this share of the rise to the peak is still there now. */
     static final double HELD_SHARE = 0.5;
 
@@ -70,7 +70,7 @@ record Buildup(Shape shape, double baseline, double peak, double recent, long fr
             if (e.getKey() <= baselineEnd) {
                 baseline = Math.min(baseline, v);
             }
-            if (e.getKey() >= recentFrom || fromEnd < RECENT_MIN_POINTS) {
+            if ((e.getKey() >= recentFrom && e.getKey() > baselineEnd) || fromEnd < RECENT_MIN_POINTS) {
                 recent = Math.min(recent, v);
             }
             fromEnd++;

@@ -58,7 +58,7 @@ public final class FdLeakCheck implements Check {
         long warm = Trend.warmUpEnd(p);
         Series limitSeries = p.summary().seriesOrNull("proc.fdLimit");
         double limit = limitSeries == null || limitSeries.isEmpty() ? 0 : limitSeries.last();
-        LeakJudgement j = LeakJudgement.of(total.points(), warm, 3, bounds(limits), 60, limit,
+        LeakJudgement j = LeakJudgement.of(p.withEarly(total.name), warm, 3, bounds(limits), 60, limit,
                 limits.get(this, "warnLimitShare"), limits.get(this, "failLimitShare"));
         Verdict v = j.verdict();
         List<Map<String, Object>> kinds = new ArrayList<>();
@@ -66,7 +66,7 @@ public final class FdLeakCheck implements Check {
         double worstGrowth = 0;
         for (String k : KINDS) {
             Series s = p.summary().seriesOrNull("proc." + k);
-            Buildup kb = s == null ? null : Buildup.of(s.points(), 3, false, limits.get(this, "minRise"));
+            Buildup kb = s == null ? null : Buildup.of(p.withEarly(s.name), 3, false, limits.get(this, "minRise"));
             if (kb == null) {
                 continue;
             }
@@ -93,9 +93,9 @@ public final class FdLeakCheck implements Check {
         ev.put("why", j.why("fds", 1));
         ev.put("series", List.of("proc.fdTotal", "proc.fdFile", "proc.fdSocket", "proc.fdPipe", "proc.fdOther"));
         Buildup b = j.buildup();
-        String summary = String.format(Locale.ROOT, "open descriptors %s -> %s (%s%s since the window began; %s%s)%s%s%s",
+        String summary = String.format(Locale.ROOT, "open descriptors %s -> %s (%s%s %s; %s%s)%s%s%s",
                 LeakJudgement.count(b.baseline()), LeakJudgement.count(b.recent()), b.growth() >= 0 ? "+" : "",
-                LeakJudgement.count(b.growth()), b.shape().words,
+                LeakJudgement.count(b.growth()), p.since(), b.shape().words,
                 j.climb() == null ? "" : String.format(Locale.ROOT, ", %+.1f/min sustained, fit %.2f",
                         j.sustainedPerSecond() * 60, j.climb().whole().r2()),
                 limit > 0 ? String.format(Locale.ROOT, "; %.0f%% of the limit of %s", 100 * b.recent() / limit,

@@ -70,7 +70,7 @@ public final class HeapTrendCheck implements Check {
         }
         // The baseline comes from the early heap after any collection: then, little old garbage has piled up.
         NavigableMap<Long, Double> judged = new TreeMap<>(live);
-        Map.Entry<Long, Double> early = earliestLow(after.points());
+        Map.Entry<Long, Double> early = earliestLow(p.withEarly(after.name));
         if (early.getKey() < judged.firstKey()) {
             judged.put(early.getKey(), early.getValue());
         }

@@ -42,7 +42,7 @@ public final class ImbalanceCheck implements Check {
                 new Threshold("failSpread", 1.5, "(max-min)/mean", "spread that fails"),
                 new Threshold("warnProfileGap", 0.2, "share", "gap in one method's share of CPU between processes that warns"),
                 new Threshold("failProfileGap", 0.35, "share", "gap that fails"),
-                new Threshold("minSamples", 100, "samples", "CPU samples per process needed to compare profiles"),
+                new Threshold("minSamples", 30, "samples", "CPU samples per process needed to compare profiles (a gap must also pass a z test)"),
                 new Threshold("minGapRatio", 2.0, "x", "how many times its peers' share the outlier's share must be to count as a gap"));
     }
 
@@ -112,11 +112,13 @@ public final class ImbalanceCheck implements Check {
      */
     static Map<String, Object> profileGap(List<ProcessData> subject, long minSamples, double minRatio) {
         List<Map<String, Double>> shares = new ArrayList<>();
+        long[] samples = new long[subject.size()];
         for (ProcessData p : subject) {
             var prof = p.summary().profileOrNull(ProfileType.CPU);
             if (prof == null || prof.totalCount() < minSamples) {
                 return null;
             }
+            samples[shares.size()] = prof.totalCount();
             Map<String, Double> m = new HashMap<>();
             // Every method, not a top-N by self time: a method with no self time but a large total (a caller) can
             // fall out of one process's top N and not another's, which reads as a gap that is not there.
@@ -142,7 +144,8 @@ public final class ImbalanceCheck implements Check {
                 others /= shares.size() - 1;
                 // Only a process that spends MORE in a method is the outlier: with two processes the gap is
                 // symmetric, and the one doing extra work is the one to look at.
-                if (e.getValue() - others > best && e.getValue() >= minRatio * others) {
+                if (e.getValue() - others > best && e.getValue() >= minRatio * others
+                        && significant(e.getValue(), samples[i], others, peerSamples(samples, i))) {
                     best = e.getValue() - others;
                     method = e.getKey();
                     outlier = i;
@@ -161,6 +164,28 @@ public final class ImbalanceCheck implements Check {
         m.put("outlierShare", shares.get(outlier).get(method));
         m.put("peerShare", peer);
         return m;
+    }
+
+    /** z of a two-proportion test at or above which a share gap is more than sampling noise. */
+    static final double MIN_Z = 4;
+
+    /**
+     * Whether a share of n1 samples differs from a share of n2 by more than sampling noise: a two-proportion z
+     * test at {@value #MIN_Z}. At a modest fixed rate a worker gets few CPU samples (53 in 35 s at 300 requests/s
+     * and 20% CPU); the test lets a large gap count on few samples while a small one needs many.
+     */
+    static boolean significant(double p1, long n1, double p2, long n2) {
+        double pooled = (p1 * n1 + p2 * n2) / (n1 + n2);
+        double se = Math.sqrt(pooled * (1 - pooled) * (1.0 / n1 + 1.0 / n2));
+        return se == 0 || (p1 - p2) / se >= MIN_Z;
+    }
+
+    private static long peerSamples(long[] samples, int outlier) {
+        long n = 0;
+        for (int j = 0; j < samples.length; j++) {
+            n += j == outlier ? 0 : samples[j];
+        }
+        return n;
     }
 
     /**

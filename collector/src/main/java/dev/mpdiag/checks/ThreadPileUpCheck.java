@@ -51,7 +51,7 @@ public final class ThreadPileUpCheck implements Check {
         if (threads == null || threads.size() < 3) {
             return CheckResult.notApplicable(this, p.id(), "no thread counts (jdk.JavaThreadStatistics not recorded)");
         }
-        LeakJudgement j = LeakJudgement.of(threads.points(), Trend.warmUpEnd(p), 3, bounds(limits), 60, 0, 0, 0);
+        LeakJudgement j = LeakJudgement.of(p.withEarly(threads.name), Trend.warmUpEnd(p), 3, bounds(limits), 60, 0, 0, 0);
         if (j == null) {
             return CheckResult.notApplicable(this, p.id(), "fewer than 3 thread counts");
         }
@@ -64,7 +64,7 @@ public final class ThreadPileUpCheck implements Check {
         ev.put("growingNames", names);
         ev.put("why", j.why("threads", 1));
         ev.put("series", List.of(threads.name));
-        return new CheckResult(id(), title(), p.id(), v, score(j, v, limits), summary(j, names, limits.get(this, "minRise")), ev);
+        return new CheckResult(id(), title(), p.id(), v, score(j, v, limits), summary(j, names, limits.get(this, "minRise"), p.since()), ev);
     }
 
     private LeakJudgement.Bounds bounds(Limits l) {
@@ -82,11 +82,11 @@ public final class ThreadPileUpCheck implements Check {
     }
 
     /** "+1,648 threads since the window began, grew and held: 1,600 leaky-worker-# never ended, started at ...". */
-    private static String summary(LeakJudgement j, List<Map<String, Object>> names, double minRise) {
+    private static String summary(LeakJudgement j, List<Map<String, Object>> names, double minRise, String since) {
         Buildup b = j.buildup();
-        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "live threads %s -> %s (%s%s since the window began; %s",
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "live threads %s -> %s (%s%s %s; %s",
                 LeakJudgement.count(b.baseline()), LeakJudgement.count(b.recent()), b.growth() >= 0 ? "+" : "",
-                LeakJudgement.count(b.growth()), b.shape().words));
+                LeakJudgement.count(b.growth()), since, b.shape().words));
         if (j.climb() != null) {
             s.append(String.format(Locale.ROOT, ", %+.1f/min sustained, fit %.2f", j.sustainedPerSecond() * 60,
                     j.climb().whole().r2()));

@@ -98,6 +98,29 @@ class CheckRulesTest {
     }
 
     @Test
+    void aLeakThatFilledBeforeTheRollingWindowIsJudgedAgainstTheProcesssFirstData() {
+        // The window (the last 2 minutes) sees 1,020 threads, flat; the process's first minute saw 20.
+        Summary window = summary();
+        Series t = window.series("threads.active", "threads", Series.Kind.GAUGE);
+        for (int sec = 0; sec < SECONDS; sec++) {
+            t.add(T0 + sec * 1000L, 1020);
+        }
+        Summary early = new Summary();
+        Series e = early.series("threads.active", "threads", Series.Kind.GAUGE);
+        for (int sec = 0; sec < 60; sec++) {
+            e.add(T0 - 3_600_000L + sec * 1000L, 20 + sec);
+        }
+        ProcessData alone = new ProcessData("svc/host/1/1", Map.of(), window, T0, T0 + SECONDS * 1000L);
+        assertEquals(Verdict.OK, new ThreadPileUpCheck().evaluate(List.of(alone), Limits.defaults()).verdict(),
+                "flat inside the window");
+        ProcessData withEarly = new ProcessData("svc/host/1/1", Map.of(), window, T0, T0 + SECONDS * 1000L, early);
+        CheckResult r = new ThreadPileUpCheck().evaluate(List.of(withEarly), Limits.defaults());
+        assertEquals(Verdict.FAIL, r.verdict(), r.summary());
+        assertEquals("grew-and-held", r.evidence().get("shape"), r.summary());
+        assertTrue(r.summary().contains("+1,000 since the process's first data"), r.summary());
+    }
+
+    @Test
     void waitingForClassLoadingIsNotALockHotspotWaitingForALockIs() {
         Summary s = summary();
         s.countEvents("jdk.JavaMonitorEnter", 1);
@@ -118,6 +141,13 @@ class CheckRulesTest {
         assertEquals("com.acme.Ledger", r.evidence().get("monitorClass"));
         assertEquals(1.5, (double) r.evidence().get("blockedThreads"), 1e-9);
         assertEquals("com.acme.Handler.handle:12", r.evidence().get("site"));
+    }
+
+    @Test
+    void aProfileGapMustBeMoreThanSamplingNoise() {
+        assertTrue(ImbalanceCheck.significant(0.65, 53, 0.0, 237), "65% against 0% on 53 samples is a gap");
+        assertTrue(!ImbalanceCheck.significant(0.40, 40, 0.20, 40), "40% against 20% on 40 samples each can be noise");
+        assertTrue(ImbalanceCheck.significant(0.40, 2000, 0.20, 2000), "but not on 2,000 samples each");
     }
 
     @Test

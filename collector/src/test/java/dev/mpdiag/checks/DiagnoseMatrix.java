@@ -25,18 +25,28 @@ import java.util.concurrent.TimeUnit;
 public final class DiagnoseMatrix {
 
     /** How to run the matrix. collectorPort 0 starts a collector of our own on a fresh data directory. */
+    /**
+     * How to run the matrix. collectorPort 0 starts a collector of our own on a fresh data directory. ratePerWorker
+     * 0 drives closed-loop load (saturation); above 0, an open loop of that many requests a second per worker.
+     * starved pins the service and the load to one core (taskset -c 0).
+     */
     public record Settings(Path root, Path out, int loadSeconds, int pollSeconds, int workers, int connections,
             List<MatrixScenario> scenarios, Map<String, String> thresholds, String profile, String jvmOpts,
-            int collectorPort) {
+            int collectorPort, int ratePerWorker, boolean starved) {
 
         static Settings defaults(Path root) {
             return new Settings(root, root.resolve("bench/target/diagnose-matrix"), 90, 5, 2, 32,
-                    MatrixScenario.standard(), Map.of(), null, "-Xmx512m", 0);
+                    MatrixScenario.standard(), Map.of(), null, "-Xmx512m", 0, 0, false);
         }
 
-        Settings withLoad(int seconds) {
-            return new Settings(root, out, seconds, pollSeconds, workers, connections, scenarios, thresholds, profile,
-                    jvmOpts, collectorPort);
+        /** The command prefix of every process of a scenario: taskset -c 0 when starved. */
+        List<String> cpuPrefix() {
+            return starved ? List.of("taskset", "-c", "0") : List.of();
+        }
+
+        String loadName() {
+            return (ratePerWorker > 0 ? ratePerWorker + " requests/s per worker" : "saturation (closed loop)")
+                    + (starved ? ", starved (service and load on one core)" : "");
         }
     }
 
@@ -126,17 +136,20 @@ public final class DiagnoseMatrix {
         Files.deleteIfExists(polls);
         Http http = new Http(collectorPort);
         String query = "/api/v1/checks?service=" + Http.enc(sc.service()) + thresholdQuery(s.thresholds());
-        log.printf("== %s (fault %s, expect %s, profile %s, %d s of load)%n", sc.name(),
+        log.printf("== %s (fault %s, expect %s, profile %s, %d s of load at %s)%n", sc.name(),
                 sc.fault() == null ? "none" : sc.fault(), sc.expectedCheck() == null ? "nothing" : sc.expectedCheck(),
-                profile, s.loadSeconds());
+                profile, s.loadSeconds(), s.loadName());
         try (SampleServiceRun svc = SampleServiceRun.start(jars, s.out().resolve(sc.name() + ".service.log"), sc,
-                profile, s.workers(), collectorPort, (s.jvmOpts() + " " + sc.jvmOpts()).trim())) {
+                profile, s.workers(), collectorPort, (s.jvmOpts() + " " + sc.jvmOpts()).trim(), s.cpuPrefix())) {
             svc.awaitReady(s.workers(), 150_000);
-            ChildJvm bench = ChildJvm.start(s.out().resolve(sc.name() + ".bench.log"), List.of("-jar",
-                    jars.sampleService().toString(), "bench", "run",
+            List<String> load = new ArrayList<>(List.of("-jar", jars.sampleService().toString(), "bench", "run",
                     "--url", "http://127.0.0.1:" + svc.port + "/api/orders",
                     // A little longer than the last poll, so no poll sees the service idle.
                     "--duration", (s.loadSeconds() + 3) + "s", "--connections", Integer.toString(s.connections())));
+            if (s.ratePerWorker() > 0) {
+                load.addAll(List.of("--rate", Integer.toString(s.ratePerWorker() * s.workers())));
+            }
+            ChildJvm bench = ChildJvm.start(s.out().resolve(sc.name() + ".bench.log"), s.cpuPrefix(), load);
             long t0 = System.nanoTime();
             Long requests0 = svc.requests();
             try {
@@ -199,6 +212,8 @@ public final class DiagnoseMatrix {
         String profile = null;
         String jvmOpts = d.jvmOpts();
         int collectorPort = 0;
+        int rate = d.ratePerWorker();
+        boolean starved = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -216,6 +231,8 @@ public final class DiagnoseMatrix {
                 case "--profile" -> profile = v;
                 case "--jvm-opts" -> jvmOpts = v;
                 case "--collector-port" -> collectorPort = positive(a, v);
+                case "--rate" -> rate = v.equals("saturation") ? 0 : positive(a, v);
+                case "--starved" -> starved = Boolean.parseBoolean(v);
                 case "--scenarios" -> {
                     scenarios = new ArrayList<>();
                     for (String n : v.split(",")) {
@@ -233,7 +250,7 @@ public final class DiagnoseMatrix {
             }
         }
         return new Settings(root, out, load, poll, d.workers(), connections, scenarios, thresholds, profile, jvmOpts,
-                collectorPort);
+                collectorPort, rate, starved);
     }
 
     private static int positive(String opt, String v) {
@@ -253,6 +270,8 @@ public final class DiagnoseMatrix {
                 "usage: DiagnoseMatrix [--seconds 90] [--poll 5] [--connections 32] [--scenarios healthy,contention,...]",
                 "       [--threshold CHECK.KEY=V]... [--profile P (all scenarios)] [--jvm-opts \"-Xmx512m\"]",
                 "       [--collector-port P (reuse a running collector)] [--out bench/target/diagnose-matrix]",
+                "       [--rate N (requests/s per worker, an open loop) | --rate saturation (closed loop, the default)]",
+                "       [--starved true (the service and the load share CPU 0)]",
                 "scenarios: " + String.join(",", MatrixScenario.standard().stream().map(MatrixScenario::name).toList()));
     }
 }

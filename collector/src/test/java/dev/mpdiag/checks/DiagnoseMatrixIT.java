@@ -14,17 +14,22 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * The diagnosis matrix with short phases: the real sample service (2 workers with mpagent, fresh per scenario)
- * streaming to a real collector, healthy and with each planted fault under load. Every fault must be flagged
+ * streaming to a real collector, healthy and with each planted fault under a fixed offered load (300 requests/s per
+ * worker, an open loop). Every fault must be flagged
  * (warn or above) by its check with evidence naming the right thing, and the healthy run must raise nothing.
  * bench/diagnose-matrix.sh runs the same with long phases and prints the numbers.
  */
 class DiagnoseMatrixIT {
     /** Load per scenario: the leak checks need 15 s past a warm-up of at least 10 s. */
     static final int LOAD_SECONDS = 35;
+    static final int RATE_PER_WORKER = 300;
 
     @Test
     void everyPlantedFaultIsFlaggedByItsCheckWithTheRightEvidenceAndHealthyIsClean() throws Exception {
+        // A fixed offered rate the slowest machine can hold, so every machine sees the same load;
+        // bench/diagnose-matrix.sh runs saturation and the starved variant too.
         DiagnoseMatrix.Settings s = DiagnoseMatrix.parse(new String[] {"--seconds", Integer.toString(LOAD_SECONDS),
+                "--rate", Integer.toString(RATE_PER_WORKER),
                 "--out", Path.of("target", "it-diagnose-matrix").toAbsolutePath().toString()});
         MatrixReport report = DiagnoseMatrix.run(s, System.out);
         report.print(System.out);

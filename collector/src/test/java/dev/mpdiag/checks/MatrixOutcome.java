@@ -16,15 +16,15 @@ final class MatrixOutcome {
     static final Map<String, List<String>> METRICS = new LinkedHashMap<>();
 
     static {
-        METRICS.put("heap-trend", List.of("sharePerHour", "fit", "gcPoints"));
-        METRICS.put("thread-pileup", List.of("threadsPerMinute", "fit"));
-        METRICS.put("fd-leak", List.of("fdsPerMinute", "fit"));
+        METRICS.put("heap-trend", List.of("heldShare", "sharePerHour", "oldCycles"));
+        METRICS.put("thread-pileup", List.of("growth", "threadsPerMinute"));
+        METRICS.put("fd-leak", List.of("growth", "fdsPerMinute"));
         METRICS.put("class-growth", List.of("classesPerMinute", "fit"));
         METRICS.put("lock-hotspot", List.of("blockedThreads"));
         METRICS.put("alloc-stability", List.of("variation", "cv", "meanBytesPerSecond"));
         METRICS.put("ctx-storm", List.of("voluntaryPerSecond", "involuntaryPerSecond", "switchesPerCpuSample"));
         METRICS.put("imbalance", List.of("cpuSpread", "allocSpread", "profileGap.gap"));
-        METRICS.put("gc-pressure", List.of("pauseShare", "collectionsPerMinute"));
+        METRICS.put("gc-pressure", List.of("pauseShare", "liveShare", "collectionsPerMinute"));
     }
 
     final MatrixScenario scenario;

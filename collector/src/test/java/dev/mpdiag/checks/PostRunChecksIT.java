@@ -31,6 +31,8 @@ import org.junit.jupiter.api.function.Executable;
  */
 class PostRunChecksIT {
     static final int LOAD_SECONDS = 35;
+    /** A fixed offered rate (an open loop) the slowest machine can hold, so every machine records the same load. */
+    static final int RATE_PER_WORKER = 300;
     static final Path OUT = Path.of("target", "it-post-run").toAbsolutePath();
     static final Set<String> AGENT_ONLY = Set.of("fd-leak", "ctx-storm");
 
@@ -84,7 +86,7 @@ class PostRunChecksIT {
             pids = svc.pidsByIndex();
             ChildJvm bench = ChildJvm.start(dir.resolve("bench.log"), List.of("-jar", jars.sampleService().toString(),
                     "bench", "run", "--url", "http://127.0.0.1:" + svc.port + "/api/orders",
-                    "--duration", LOAD_SECONDS + "s", "--connections", "32"));
+                    "--duration", LOAD_SECONDS + "s", "--connections", "32", "--rate", Integer.toString(2 * RATE_PER_WORKER)));
             if (!bench.process.waitFor(LOAD_SECONDS + 60, TimeUnit.SECONDS)) {
                 bench.process.descendants().forEach(ProcessHandle::destroyForcibly);
                 bench.close();
@@ -147,7 +149,8 @@ class PostRunChecksIT {
             }
         }
         // Not vacuous: the checks that JFR alone feeds judged these files.
-        for (String id : List.of("heap-trend", "thread-pileup", "lock-hotspot", "gc-pressure")) {
+        // heap-trend may rightly answer that no old-generation collection happened (the live set is unknown).
+        for (String id : List.of("thread-pileup", "lock-hotspot", "gc-pressure")) {
             for (String w : List.of("worker-0", "worker-1")) {
                 checks.add(() -> assertEquals("OK", a.verdict(id, w), id + " judged " + w));
             }
@@ -159,9 +162,8 @@ class PostRunChecksIT {
     @Test
     void heapAndThreadLeaksAreFoundInTheirWorkersFiles() throws Exception {
         // Leak candidates with GC-root chains need jdk.OldObjectSample with paths, which the leak profile records.
-        // The planted heap leak stops at half the maximum heap; at about 2000 requests/s a 512 MB heap would cap it
-        // 8 s into the load, and a leak that stopped is rightly ok. 2 GB keeps it growing for most of the run.
-        Analysis a = recordAndAnalyze("leaks", "leak", "-Xmx2g", Map.of(0, List.of("heap-leak"), 1, List.of("thread-leak")));
+        // The planted heap leak grows a 32nd of the max heap a second up to half of it, then holds it.
+        Analysis a = recordAndAnalyze("leaks", "leak", Map.of(0, List.of("heap-leak"), 1, List.of("thread-leak")));
         assertAll(() -> assertEquals(1, a.exit(), "--fail-on checks\n" + a.text()),
                 flaggedWithEvidence(a, "heap-leak", "heap-trend", "worker-0"),
                 flaggedWithEvidence(a, "thread-leak", "thread-pileup", "worker-1"),

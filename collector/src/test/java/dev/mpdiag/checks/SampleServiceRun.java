@@ -36,7 +36,7 @@ final class SampleServiceRun implements AutoCloseable {
     }
 
     static SampleServiceRun start(DiagnoseMatrix.Jars jars, Path log, MatrixScenario s, String profile, int workers, int collectorPort,
-            String jvmOpts) throws IOException {
+            String jvmOpts, List<String> cpuPrefix) throws IOException {
         List<String> extra = new ArrayList<>(List.of("--agent", jars.agent().toString(),
                 "--agent-options", "collector=http://127.0.0.1:" + collectorPort + ",service=" + s.service()
                         + ",profile=" + profile + ",interval=5s",
@@ -45,7 +45,7 @@ final class SampleServiceRun implements AutoCloseable {
             extra.add("--faults");
             extra.add(s.fault());
         }
-        return launch(jars, log, workers, extra, 15);
+        return launch(jars, log, workers, extra, 15, cpuPrefix);
     }
 
     /**
@@ -56,11 +56,11 @@ final class SampleServiceRun implements AutoCloseable {
     static SampleServiceRun recording(DiagnoseMatrix.Jars jars, Path log, int workers, Path dir, Path settings,
             String jvmOpts) throws IOException {
         String jfr = "-XX:StartFlightRecording=filename=" + dir + ",settings=" + settings;
-        return launch(jars, log, workers, List.of("--jvm-opts", jvmOpts + " " + jfr, "--stop-timeout", "30s"), 45);
+        return launch(jars, log, workers, List.of("--jvm-opts", jvmOpts + " " + jfr, "--stop-timeout", "30s"), 45, List.of());
     }
 
     private static SampleServiceRun launch(DiagnoseMatrix.Jars jars, Path log, int workers, List<String> extra,
-            int stopWaitSeconds) throws IOException {
+            int stopWaitSeconds, List<String> cpuPrefix) throws IOException {
         int port = ChildJvm.freePort();
         int adminPort = ChildJvm.freePort();
         while (adminPort == port) {
@@ -70,7 +70,7 @@ final class SampleServiceRun implements AutoCloseable {
                 "supervise", "--workers", Integer.toString(workers), "--port", Integer.toString(port),
                 "--admin-port", Integer.toString(adminPort)));
         args.addAll(extra);
-        return new SampleServiceRun(port, adminPort, ChildJvm.start(log, args), stopWaitSeconds);
+        return new SampleServiceRun(port, adminPort, ChildJvm.start(log, cpuPrefix, args), stopWaitSeconds);
     }
 
     /** Switches a planted fault on in one worker through the supervisor's admin API. */

@@ -19,7 +19,12 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     public static ChildJvm start(Path log, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>();
+        return start(log, List.of(), args);
+    }
+
+    /** A child JVM run under a command prefix (such as taskset -c 0), which its own children inherit. */
+    public static ChildJvm start(Path log, List<String> prefix, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Recordings.javaOf(System.getProperty("java.home")));
         cmd.addAll(args);
         Files.createDirectories(log.getParent());

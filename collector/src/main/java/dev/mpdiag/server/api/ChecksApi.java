@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * GET /api/v1/checks: every diagnosis check on the selected processes (per process) and their services
  * (across processes), over a rolling window: the last 5 minutes of each process's data unless from/to say
- * otherwise. Thresholds can be overridden per request with threshold.CHECK.KEY=VALUE.
+ * otherwise; the leak checks also see the process's first minute, the baseline of what it holds. Thresholds can be
+ * overridden per request with threshold.CHECK.KEY=VALUE.
  */
 public final class ChecksApi {
     static final long DEFAULT_WINDOW_MILLIS = 5 * 60_000L;
@@ -56,7 +57,8 @@ public final class ChecksApi {
             if (s.startNanos() > s.endNanos()) {
                 continue;
             }
-            ProcessData d = new ProcessData(p.id(), p.meta().labels, s, s.startNanos() / 1_000_000L, s.endNanos() / 1_000_000L);
+            long from = s.startNanos() / 1_000_000L;
+            ProcessData d = new ProcessData(p.id(), p.meta().labels, s, from, s.endNanos() / 1_000_000L, early(p, from));
             byService.computeIfAbsent(p.meta().service, k -> new ArrayList<>()).add(d);
         }
         List<CheckResult> results = Checks.run(byService, limits);
@@ -66,6 +68,25 @@ public final class ChecksApi {
         body.put("results", results);
         Replies.json(ctx, body);
     }
+
+    /**
+     * The process's first minute of data when the window starts after it, else null: the leak checks count what
+     * is held from there, so a leak that filled before the window began is not read as flat.
+     */
+    private Summary early(ProcessStore p, long windowFromMillis) {
+        List<StoredEntry> all = p.entries();
+        if (all.isEmpty()) {
+            return null;
+        }
+        long first = all.get(0).startNanos() / 1_000_000L;
+        if (first >= windowFromMillis - EARLY_MILLIS / 10) {
+            return null;
+        }
+        Summary early = query.merged(new Selection(List.of(p), first, Math.min(first + EARLY_MILLIS, windowFromMillis)));
+        return early.startNanos() > early.endNanos() ? null : early;
+    }
+
+    static final long EARLY_MILLIS = 60_000L;
 
     private Limits limits(Context ctx) {
         Map<String, String> overrides = new LinkedHashMap<>();

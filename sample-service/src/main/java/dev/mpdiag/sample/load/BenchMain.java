@@ -118,6 +118,9 @@ public final class BenchMain {
         if (rate > 0 && "wrk".equals(o.get("--load"))) {
             throw new UsageException("--rate needs the built-in generator (--load java): wrk cannot pace its requests");
         }
+        if (rate > 0 && o.containsKey("--load") && !o.get("--load").equals("java")) {
+            throw new UsageException("--load must be wrk or java, got '" + o.get("--load") + "'");
+        }
         RunPoster poster = poster(o.get("--collector"));
         if (poster == null && (o.containsKey("--name") || o.containsKey("--service") || o.containsKey("--mode"))) {
             throw new UsageException("--name, --service and --mode describe the run recorded with --collector URL");
@@ -125,7 +128,7 @@ public final class BenchMain {
         LoadDriver driver = rate > 0 ? new LoadGenerator() : driver(o.get("--load"), err);
         err.printf(Locale.ROOT, "bench: %s for %s (warm-up %s), %d connections%s -> %s%n", name(driver),
                 Durations.format(spec.duration()), Durations.format(spec.warmup()), spec.connections(),
-                rate > 0 ? String.format(Locale.ROOT, ", %.0f requests/s offered", rate) : "", target.url());
+                rate > 0 ? String.format(Locale.ROOT, ", %.1f requests/s offered", rate) : "", target.url());
         long start = System.currentTimeMillis();
         LoadResult result = driver.run(target, spec, WindowObserver.NONE);
         long end = System.currentTimeMillis();

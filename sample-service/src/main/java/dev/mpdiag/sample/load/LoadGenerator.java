@@ -7,13 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
  * The built-in load generator: a fixed number of keep-alive HTTP/1.1 connections, one thread each, each sending
  * its next request as soon as the previous response is read (a closed loop, like wrk), for a warm-up and then a
- * measured window. Latencies go to one HdrHistogram per connection, merged at the end. Connection failures are
- * counted and the connection is reopened.
+ * measured window. With a rate (an open loop) each connection sends at fixed times instead, and its latencies
+ * count from those times. Latencies go to one HdrHistogram per connection, merged at the end. Connection failures
+ * are counted and the connection is reopened.
  */
 public final class LoadGenerator implements LoadDriver {
     private static final long JOIN_GRACE_MILLIS = 15_000;
@@ -60,6 +62,8 @@ public final class LoadGenerator implements LoadDriver {
         } finally {
             window.stop();
             connections.forEach(LoadConnection::closeQuietly);
+            // A paced connection may be parked until its next send time, up to connections / rate seconds away.
+            threads.forEach(LockSupport::unpark);
         }
         long joinDeadline = System.nanoTime() + JOIN_GRACE_MILLIS * 1_000_000;
         for (Thread t : threads) {
@@ -94,7 +98,7 @@ public final class LoadGenerator implements LoadDriver {
                 requests == 0 ? 0 : all.getMean() / 1000.0,
                 micros(all, 50), micros(all, 90), micros(all, 99),
                 requests == 0 ? 0 : all.getMaxValue() / 1000.0,
-                errors, non2xx, statuses, workers, cpuPercent);
+                errors, non2xx, statuses, workers, cpuPercent, spec.rate() > 0 ? spec.rate() : Double.NaN);
     }
 
     private static double micros(Histogram h, double percentile) {

@@ -186,6 +186,9 @@ final class SeedTableReport {
         o.put("requests", l.requests());
         num(o, "durationSeconds", l.durationSeconds());
         num(o, "qps", l.qps());
+        if (l.paced()) {
+            num(o, "offeredQps", l.offeredQps());
+        }
         num(o, "meanMs", l.meanMs());
         num(o, "p50Ms", l.p50Ms());
         num(o, "p90Ms", l.p90Ms());

@@ -51,6 +51,22 @@ class BenchMainTest {
         }
     }
 
+    @Test
+    void runAtAFixedRateShowsTheOfferedAndTheAchievedRate(@TempDir Path dir) throws Exception {
+        try (TestServer server = new TestServer()) {
+            Path json = dir.resolve("paced.json");
+            int code = bench("run", "--url", server.url("/hello"), "--duration", "1s", "--connections", "2",
+                    "--rate", "100", "--json", json.toString());
+            assertEquals(0, code, err());
+            String line = out.toString(StandardCharsets.UTF_8).strip();
+            assertTrue(line.startsWith("java: ") && line.contains("offered 100.0 req/s, achieved "), line);
+            JsonNode n = new ObjectMapper().readTree(json.toFile());
+            assertEquals(100, n.path("offeredQps").asDouble(), n.toString());
+            long requests = n.path("requests").asLong();
+            assertTrue(requests >= 90 && requests <= 110, "100/s for 1 s: " + n);
+        }
+    }
+
     /** bench run --collector posts the run (window, mode, figures) to a receiver that answers like the collector. */
     @Test
     void runPostsItsRunToTheCollector() throws Exception {
@@ -127,6 +143,11 @@ class BenchMainTest {
         assertUsage("--collector needs an http URL", "run", "--url", "http://127.0.0.1:1/", "--collector", "127.0.0.1:7070");
         assertUsage("--collector needs an http URL", "seed-table", "--collector", "ftp://x/");
         assertUsage("describe the run recorded with --collector", "run", "--url", "http://127.0.0.1:1/", "--mode", "x");
+        assertUsage("wrk cannot pace", "run", "--url", "http://127.0.0.1:1/", "--load", "wrk", "--rate", "100");
+        assertUsage("--load must be wrk or java", "run", "--url", "http://127.0.0.1:1/", "--load", "ab", "--rate", "100");
+        assertUsage("--rate needs requests per second", "run", "--url", "http://127.0.0.1:1/", "--rate", "0");
+        assertUsage("--rate needs requests per second", "run", "--url", "http://127.0.0.1:1/", "--rate", "fast");
+        assertUsage("unknown option '--rate'", "seed-table", "--rate", "100");
     }
 
     private void assertUsage(String expected, String... args) {

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -52,6 +53,8 @@ class WorkerIT {
     private static final Path BUILT_CLASS = Path.of("target", "classes", "dev", "mpdiag", "sample", "worker", "WorkerMain.class");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long START_TIMEOUT_MILLIS = 30_000;
+    /** fd-leak opens 50 files a second, thread-leak starts 20 threads: 1.5 s gives each worker tens of them. */
+    private static final Duration LEAK_TRAFFIC = Duration.ofMillis(1500);
 
     private final List<Process> started = new ArrayList<>();
     private final List<Long> extraPids = new ArrayList<>();
@@ -150,9 +153,7 @@ class WorkerIT {
         assertEquals("OK", control(0, "FAULT fd-leak on"));
         assertEquals("OK", control(1, "FAULT fd-leak on"));
         assertTrue(control(1, "STATUS").contains("\"fd-leak\""));
-        for (int i = 0; i < 300; i++) {
-            get(port, "/api/hello");
-        }
+        trafficFor(LEAK_TRAFFIC);
         assertEquals("OK", control(0, "FAULT fd-leak off"));
         assertEquals("OK", control(1, "FAULT fd-leak off"));
         int[] after = {count(w0, "fd"), count(w1, "fd")};
@@ -167,13 +168,11 @@ class WorkerIT {
         int[] before = {count(w0, "task"), count(w1, "task")};
         assertEquals("OK", control(0, "FAULT thread-leak on"));
         assertEquals("OK", control(1, "FAULT thread-leak on"));
-        for (int i = 0; i < 300; i++) {
-            get(port, "/api/hello");
-        }
+        trafficFor(LEAK_TRAFFIC);
         assertEquals("OK", control(0, "FAULT thread-leak off"));
         assertEquals("OK", control(1, "FAULT thread-leak off"));
         int[] after = {count(w0, "task"), count(w1, "task")};
-        // One thread per 20 requests, about 150 requests each; Jetty's pool may shrink meanwhile.
+        // 20 threads a second in time, about 30 in 1.5 s of traffic; Jetty's pool may shrink meanwhile.
         assertTrue(after[0] - before[0] >= 3, "worker 0 threads " + before[0] + " -> " + after[0]);
         assertTrue(after[1] - before[1] >= 3, "worker 1 threads " + before[1] + " -> " + after[1]);
     }
@@ -340,6 +339,14 @@ class WorkerIT {
     }
 
     // ---- clients
+
+    /** Requests one after another for a while: the leaks grow with time, not with the number of requests. */
+    private void trafficFor(Duration d) throws IOException {
+        long end = System.nanoTime() + d.toNanos();
+        while (System.nanoTime() < end) {
+            get(port, "/api/hello");
+        }
+    }
 
     private record Response(int status, String worker, String body) {
     }
