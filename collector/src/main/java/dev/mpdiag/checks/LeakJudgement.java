@@ -28,7 +28,8 @@ record LeakJudgement(Buildup buildup, Climb climb, Verdict climbVerdict, Verdict
         boolean longEnough = c != null && c.whole().seconds() >= l.minSeconds();
         Verdict climbVerdict = longEnough
                 ? c.verdict(perSecondToRate, l.warnPerMinute(), l.failPerMinute(), l.minFit(), l.minRise()) : Verdict.NOT_APPLICABLE;
-        Buildup b = Buildup.of(points, minPoints, climbVerdict.compareTo(Verdict.WARN) >= 0, l.minRise());
+        // What is held needs only a baseline and one later point (one old collection is enough for the heap).
+        Buildup b = Buildup.of(points, 2, climbVerdict.compareTo(Verdict.WARN) >= 0, l.minRise());
         if (b == null) {
             return null;
         }
