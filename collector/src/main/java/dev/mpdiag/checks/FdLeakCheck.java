@@ -58,7 +58,7 @@ public final class FdLeakCheck implements Check {
         long warm = Trend.warmUpEnd(p);
         Series limitSeries = p.summary().seriesOrNull("proc.fdLimit");
         double limit = limitSeries == null || limitSeries.isEmpty() ? 0 : limitSeries.last();
-        LeakJudgement j = LeakJudgement.of(p.withEarly(total.name), warm, 3, bounds(limits), 60, limit,
+        LeakJudgement j = LeakJudgement.of(p.withEarly(total.name), warm, 3, LeakJudgement.Bounds.of(this, limits), 60, limit,
                 limits.get(this, "warnLimitShare"), limits.get(this, "failLimitShare"));
         Verdict v = j.verdict();
         List<Map<String, Object>> kinds = new ArrayList<>();
@@ -106,12 +106,6 @@ public final class FdLeakCheck implements Check {
                 Math.max(j.heldVerdict() == Verdict.OK ? 0 : Grade.score(b.growth(), limits.get(this, "failHeld")),
                         limit > 0 ? Grade.score(b.recent() / limit, limits.get(this, "failLimitShare")) : 0));
         return new CheckResult(id(), title(), p.id(), v, score, summary, ev);
-    }
-
-    private LeakJudgement.Bounds bounds(Limits l) {
-        return new LeakJudgement.Bounds(l.get(this, "warnPerMinute"), l.get(this, "failPerMinute"), l.get(this, "minFit"),
-                l.get(this, "minRise"), l.get(this, "minSeconds"), l.get(this, "warnHeld"), l.get(this, "failHeld"),
-                l.get(this, "minRatio"));
     }
 
     /**

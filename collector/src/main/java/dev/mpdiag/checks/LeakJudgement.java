@@ -16,6 +16,13 @@ record LeakJudgement(Buildup buildup, Climb climb, Verdict climbVerdict, Verdict
     /** The limits of one check, read from its thresholds. */
     record Bounds(double warnPerMinute, double failPerMinute, double minFit, double minRise, double minSeconds,
             double warnGrowth, double failGrowth, double minRatio) {
+
+        /** A count check's bounds from its thresholds of the shared names (warnPerMinute ... warnHeld, failHeld). */
+        static Bounds of(Check c, Limits l) {
+            return new Bounds(l.get(c, "warnPerMinute"), l.get(c, "failPerMinute"), l.get(c, "minFit"),
+                    l.get(c, "minRise"), l.get(c, "minSeconds"), l.get(c, "warnHeld"), l.get(c, "failHeld"),
+                    l.get(c, "minRatio"));
+        }
     }
 
     /**

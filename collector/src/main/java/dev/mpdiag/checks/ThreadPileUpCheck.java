@@ -51,7 +51,7 @@ public final class ThreadPileUpCheck implements Check {
         if (threads == null || threads.size() < 3) {
             return CheckResult.notApplicable(this, p.id(), "no thread counts (jdk.JavaThreadStatistics not recorded)");
         }
-        LeakJudgement j = LeakJudgement.of(p.withEarly(threads.name), Trend.warmUpEnd(p), 3, bounds(limits), 60, 0, 0, 0);
+        LeakJudgement j = LeakJudgement.of(p.withEarly(threads.name), Trend.warmUpEnd(p), 3, LeakJudgement.Bounds.of(this, limits), 60, 0, 0, 0);
         if (j == null) {
             return CheckResult.notApplicable(this, p.id(), "fewer than 3 thread counts");
         }
@@ -65,12 +65,6 @@ public final class ThreadPileUpCheck implements Check {
         ev.put("why", j.why("threads", 1));
         ev.put("series", List.of(threads.name));
         return new CheckResult(id(), title(), p.id(), v, score(j, v, limits), summary(j, names, limits.get(this, "minRise"), p.since()), ev);
-    }
-
-    private LeakJudgement.Bounds bounds(Limits l) {
-        return new LeakJudgement.Bounds(l.get(this, "warnPerMinute"), l.get(this, "failPerMinute"), l.get(this, "minFit"),
-                l.get(this, "minRise"), l.get(this, "minSeconds"), l.get(this, "warnHeld"), l.get(this, "failHeld"),
-                l.get(this, "minRatio"));
     }
 
     private double score(LeakJudgement j, Verdict v, Limits limits) {
