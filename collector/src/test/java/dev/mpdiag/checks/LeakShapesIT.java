@@ -55,9 +55,18 @@ class LeakShapesIT {
             running.put(mode, new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(OUT.resolve(mode + ".log").toFile()).start());
         }
+        try {
+            analyze(running);
+        } finally {
+            // A failed recording or analysis must not leave the other children running.
+            running.values().forEach(Process::destroyForcibly);
+        }
+    }
+
+    private static void analyze(Map<String, Process> running) throws Exception {
         for (Map.Entry<String, Process> e : running.entrySet()) {
             if (!e.getValue().waitFor(SECONDS + 90, TimeUnit.SECONDS)) {
-                e.getValue().destroyForcibly();
+                e.getValue().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
             assertEquals(0, e.getValue().exitValue(), e.getKey() + ": " + Files.readString(OUT.resolve(e.getKey() + ".log")));
             Path json = OUT.resolve(e.getKey() + ".json");

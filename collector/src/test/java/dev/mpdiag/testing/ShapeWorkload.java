@@ -111,7 +111,12 @@ public final class ShapeWorkload {
             Thread.sleep(10);
         }
         AtomicInteger named = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(40, r -> new Thread(r, "healthy-pool-" + named.incrementAndGet()));
+        // Daemon threads: a main that fails must not leave the pool keeping the JVM alive.
+        ExecutorService pool = Executors.newFixedThreadPool(40, r -> {
+            Thread t = new Thread(r, "healthy-pool-" + named.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         while (elapsed() < seconds) {
             for (int i = 0; i < 40; i++) {
                 pool.execute(() -> garbage(75));
