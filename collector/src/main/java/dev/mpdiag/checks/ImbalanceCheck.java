@@ -43,7 +43,7 @@ public final class ImbalanceCheck implements Check {
                 new Threshold("warnProfileGap", 0.2, "share", "gap in one method's share of CPU between processes that warns"),
                 new Threshold("failProfileGap", 0.35, "share", "gap that fails"),
                 new Threshold("minSamples", 30, "samples", "CPU samples per process needed to compare profiles (a gap must also pass a z test)"),
-                new Threshold("minGapRatio", 2.0, "x", "how many times its peers' share the outlier's share must be to count as a gap"));
+                new Threshold("minGapRatio", 4.0, "x", "how many times its peers' share the outlier's share must be to count as a gap"));
     }
 
     @Override
@@ -60,7 +60,7 @@ public final class ImbalanceCheck implements Check {
             Series c = p.summary().seriesOrNull("cpu.jvm");
             Series a = p.summary().seriesOrNull("alloc.rate");
             cpu[i] = c == null ? Double.NaN : c.mean();
-            alloc[i] = a == null ? Double.NaN : Stats.perSecond(a.points(), p);
+            alloc[i] = a == null ? Double.NaN : allocPerSecondPastJit(a, p);
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("process", p.id());
             r.put("name", p.name());
@@ -91,6 +91,29 @@ public final class ImbalanceCheck implements Check {
         double score = Math.max(Math.max(Grade.score(nz(cpuSpread), fail), Grade.score(nz(allocSpread), fail)),
                 Grade.score(g, limits.get(this, "failProfileGap")));
         return new CheckResult(id(), title(), service, v, v == Verdict.OK ? 0 : score, summary, ev);
+    }
+
+    /** The JIT's first minute, in which allocation rates are not comparable between JVMs (see below). */
+    static final long JIT_MILLIS = 60_000;
+    static final long MIN_ALLOC_MILLIS = 10_000;
+
+    /**
+     * Bytes allocated per second past the JVM's first minute, NaN with less than 10 s of it. While C2 compiles
+     * the hot paths, escape analysis removes allocations in one JVM and not yet in its peer: two healthy workers
+     * at the same fixed rate allocated at rates more than three times apart in their first 35 s (an idle fresh
+     * machine), where CPU differed by half.
+     */
+    static double allocPerSecondPastJit(Series a, ProcessData p) {
+        long start = p.summary().jvm.startMillis > 0 ? p.summary().jvm.startMillis : p.fromMillis();
+        long from = Math.max(p.fromMillis(), start + JIT_MILLIS);
+        if (p.toMillis() - from < MIN_ALLOC_MILLIS) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (double v : a.points().subMap(from, true, p.toMillis(), true).values()) {
+            sum += v;
+        }
+        return sum / ((p.toMillis() - from) / 1000.0);
     }
 
     private static String pct(Object share) {

@@ -89,7 +89,10 @@ record MatrixScenario(String name, String fault, String expectedCheck, String pr
             }
             case "slow-worker" -> expect(p, ev.path("profileGap").path("outlierName").asText().startsWith("worker 1 "),
                     "outlier " + ev.path("profileGap").path("outlierName") + " (the index label of the slow worker is 1)");
-            case "ctx-storm" -> expect(p, ev.path("voluntaryPerSecond").asDouble() > ev.path("involuntaryPerSecond").asDouble(),
+            // The fault's own switches are voluntary (64 hand-offs a request, about 19,000/s at 300 requests/s; a healthy
+            // worker makes about 1,000). Involuntary ones depend on what else wants the core: on a busy machine they
+            // outnumbered the voluntary ones, so they are not compared.
+            case "ctx-storm" -> expect(p, ev.path("voluntaryPerSecond").asDouble() >= 5_000,
                     "voluntary " + ev.path("voluntaryPerSecond") + " involuntary " + ev.path("involuntaryPerSecond"));
             case "alloc-burst" -> {
                 boolean found = false;
