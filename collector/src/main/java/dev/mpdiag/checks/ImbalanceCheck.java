@@ -42,7 +42,7 @@ public final class ImbalanceCheck implements Check {
                 new Threshold("failSpread", 1.5, "(max-min)/mean", "spread that fails"),
                 new Threshold("warnProfileGap", 0.2, "share", "gap in one method's share of CPU between processes that warns"),
                 new Threshold("failProfileGap", 0.35, "share", "gap that fails"),
-                new Threshold("minSamples", 30, "samples", "CPU samples per process needed to compare profiles (a gap must also pass a z test)"),
+                new Threshold("minSamples", 10, "samples", "CPU samples per process needed to compare profiles (a gap must also pass a z test)"),
                 new Threshold("minGapRatio", 4.0, "x", "how many times its peers' share the outlier's share must be to count as a gap"));
     }
 
