@@ -74,6 +74,7 @@ public final class HeapTrendCheck implements Check {
         if (early.getKey() < judged.firstKey()) {
             judged.put(early.getKey(), early.getValue());
         }
+        // A live set at failLiveShare of the max heap fails outright: the limit's warn and fail shares are the same.
         LeakJudgement j = LeakJudgement.of(judged, Trend.warmUpEnd(p), (int) limits.get(this, "minPoints"), bounds(limits, max),
                 3600 / max, max, limits.get(this, "failLiveShare"), limits.get(this, "failLiveShare"));
         if (j == null) {

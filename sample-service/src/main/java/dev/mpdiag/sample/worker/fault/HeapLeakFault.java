@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class HeapLeakFault implements Fault {
     static final int SESSION_BYTES = 16 * 1024;
 
-    /** The leak: a static map from request number to session, only ever added to. */
+    /** The leak: a static map from session number (in the order the pace allowed them) to session, only ever added to. */
     static final Map<Long, RetainedSession> SESSIONS = new ConcurrentHashMap<>();
 
     private final Pace pace;
