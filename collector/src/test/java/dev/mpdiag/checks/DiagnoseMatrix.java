@@ -24,19 +24,19 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DiagnoseMatrix {
 
-    /** How to run the matrix. collectorPort 0 starts a collector of our own on a fresh data directory. */
     /**
      * How to run the matrix. collectorPort 0 starts a collector of our own on a fresh data directory. ratePerWorker
      * 0 drives closed-loop load (saturation); above 0, an open loop of that many requests a second per worker.
-     * starved pins the service and the load to one core (taskset -c 0).
+     * starved pins the service and the load to one core (taskset -c 0). untilFlagged ends a fault's scenario at the
+     * first poll where its check is flagged with the right evidence (the healthy run always runs its full length).
      */
     public record Settings(Path root, Path out, int loadSeconds, int pollSeconds, int workers, int connections,
             List<MatrixScenario> scenarios, Map<String, String> thresholds, String profile, String jvmOpts,
-            int collectorPort, int ratePerWorker, boolean starved) {
+            int collectorPort, int ratePerWorker, boolean starved, boolean untilFlagged) {
 
         static Settings defaults(Path root) {
             return new Settings(root, root.resolve("bench/target/diagnose-matrix"), 90, 5, 2, 32,
-                    MatrixScenario.standard(), Map.of(), null, "-Xmx512m", 0, 0, false);
+                    MatrixScenario.standard(), Map.of(), null, "-Xmx512m", 0, 0, false, false);
         }
 
         /** The command prefix of every process of a scenario: taskset -c 0 when starved. */
@@ -173,6 +173,11 @@ public final class DiagnoseMatrix {
                     Files.writeString(polls, "{\"seconds\":" + at + ",\"body\":" + r.text() + "}\n", StandardCharsets.UTF_8,
                             StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                     log.printf("  %5.1f s  %s%n", at, MatrixReport.pollLine(body));
+                    if (s.untilFlagged() && sc.fault() != null && o.detected() && o.evidenceProblems().isEmpty()) {
+                        log.printf("  flagged by %s with the right evidence; the scenario ends here%n", sc.expectedCheck());
+                        bench.process.destroy();
+                        break;
+                    }
                 }
                 Long requests1 = svc.requests();
                 if (requests0 != null && requests1 != null) {
@@ -214,6 +219,7 @@ public final class DiagnoseMatrix {
         int collectorPort = 0;
         int rate = d.ratePerWorker();
         boolean starved = false;
+        boolean untilFlagged = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -233,6 +239,7 @@ public final class DiagnoseMatrix {
                 case "--collector-port" -> collectorPort = positive(a, v);
                 case "--rate" -> rate = v.equals("saturation") ? 0 : positive(a, v);
                 case "--starved" -> starved = Boolean.parseBoolean(v);
+                case "--until-flagged" -> untilFlagged = Boolean.parseBoolean(v);
                 case "--scenarios" -> {
                     scenarios = new ArrayList<>();
                     for (String n : v.split(",")) {
@@ -250,7 +257,7 @@ public final class DiagnoseMatrix {
             }
         }
         return new Settings(root, out, load, poll, d.workers(), connections, scenarios, thresholds, profile, jvmOpts,
-                collectorPort, rate, starved);
+                collectorPort, rate, starved, untilFlagged);
     }
 
     private static int positive(String opt, String v) {
@@ -272,6 +279,7 @@ public final class DiagnoseMatrix {
                 "       [--collector-port P (reuse a running collector)] [--out bench/target/diagnose-matrix]",
                 "       [--rate N (requests/s per worker, an open loop) | --rate saturation (closed loop, the default)]",
                 "       [--starved true (the service and the load share CPU 0)]",
+                "       [--until-flagged true (end a fault's scenario once its check flags it with the right evidence)]",
                 "scenarios: " + String.join(",", MatrixScenario.standard().stream().map(MatrixScenario::name).toList()));
     }
 }

@@ -88,7 +88,8 @@ public final class MatrixReport {
             out.println();
         }
         out.println();
-        out.println("Detection (seconds from load start to the first poll at warn or above; final = verdict at the last poll):");
+        out.println("Detection (seconds from load start to the first poll at warn or above; final = verdict at the last poll"
+                + (settings.untilFlagged() ? ", a fault's run ending at the first poll that flagged it with the right evidence):" : "):"));
         out.printf("%-12s %-15s %8s %6s %8s %8s  %s%n", "scenario", "check", "detected", "final", "evidence", "req/s", "evidence digest");
         for (MatrixOutcome o : outcomes) {
             String c = o.scenario.expectedCheck();
