@@ -11,8 +11,10 @@ import java.util.concurrent.locks.LockSupport;
  * The program the thread pile-up and leak tests record: threads named "leaky-worker-N", started by
  * {@link LeakyWorkers#startLeakyWorker}, that never end; small pools ("pool-N-thread-M") whose threads do
  * end; and a static map, {@link LeakCache#ENTRIES}, that only grows with {@link LeakedEntry} values.
- * Every 700 ms it stops an in-process recording that enables jdk.OldObjectSample with paths to GC roots:
- * like the agent's copy(true) cuts, each stop writes the live samples and closes a chunk.
+ * Every 700 ms it stops an in-process recording that enables jdk.OldObjectSample: like the agent's copy(true)
+ * cuts, each stop writes the live samples. JFR takes the stopping recording's cutoff, so the cuts alternate
+ * between paths to GC roots (cutoff infinity) and none (cutoff 0): both kinds of sample are then certain to be
+ * in the file, not left to whether the end-of-run dump finds a chain.
  *
  * <p>Usage: LeakWorkload millis
  */
@@ -71,6 +73,7 @@ public final class LeakWorkload {
         filler.start();
         int workers = 0;
         long nextCut = start + 700;
+        int cuts = 0;
         long nextPool = start;
         while (System.currentTimeMillis() < end) {
             LeakyWorkers.startLeakyWorker(workers++);
@@ -80,7 +83,7 @@ public final class LeakWorkload {
                 nextPool = now + 500;
             }
             if (now >= nextCut) {
-                cut();
+                cut(cuts++ % 2 == 0);
                 nextCut = now + 700;
             }
             Thread.sleep(100);
@@ -101,9 +104,9 @@ public final class LeakWorkload {
         }
     }
 
-    private static void cut() {
+    private static void cut(boolean withChains) {
         try (jdk.jfr.Recording r = new jdk.jfr.Recording()) {
-            r.enable("jdk.OldObjectSample").withStackTrace().with("cutoff", "infinity");
+            r.enable("jdk.OldObjectSample").withStackTrace().with("cutoff", withChains ? "infinity" : "0 ns");
             r.start();
             r.stop();
         }
