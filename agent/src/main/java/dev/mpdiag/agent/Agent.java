@@ -38,7 +38,11 @@ final class Agent {
         AgentLog.setDebug(options.debug);
         ProfileLoader.Profile profile = ProfileLoader.loadOrFallBack(options.profile);
         AsyncProfilerSession async = options.wantsAsync() ? startAsync(options) : null;
-        Map<String, String> settings = new HashMap<>(profile.settings());
+        // Whatever the profile (the JDK's default.jfc, a user's own file), each cut says what the agent cost:
+        // a recording given settings leaves out every event they do not name.
+        Map<String, String> own = new HashMap<>(profile.settings());
+        own.put(AgentCostEvent.NAME + "#enabled", "true");
+        Map<String, String> settings = new HashMap<>(own);
         if (async != null) {
             settings.putAll(AsyncProfilerSession.jfrOverrides(options));
         }
@@ -66,7 +70,7 @@ final class Agent {
             Recording jfr = recording;
             // Should async-profiler fail later, JFR takes the sampling back with the profile's own settings.
             Cutter cutter = new Cutter(recording, spool, health, options.intervalMillis, () -> registerMBean(health),
-                    async, () -> jfr.setSettings(profile.settings()));
+                    async, () -> jfr.setSettings(own), new CostMeter(health));
             listener = cutter.stopListener();
             FlightRecorder.addListener(listener); // before start, so no stop can go unnoticed
             recording.start();

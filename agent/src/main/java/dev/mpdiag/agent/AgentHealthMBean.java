@@ -28,6 +28,15 @@ public interface AgentHealthMBean {
     /** Bytes currently waiting in the spool, memory and disk. */
     long getSpoolBytes();
 
+    /**
+     * CPU of mpagent's and JFR's threads as a share of this process's CPU over the last cut interval (0-1; -1 until
+     * measured). Events written in the application's own threads are not in it.
+     */
+    double getCpuShare();
+
+    /** The same share since the agent started. */
+    double getCpuShareTotal();
+
     /** The last failure, with its time; empty when nothing has failed. */
     String getLastError();
 

@@ -45,6 +45,8 @@ final class Cutter implements Runnable {
     /** async-profiler's files, or null; set to null for good after it fails. */
     private volatile Extra extra;
     private final Runnable onExtraFailed;
+    /** Measures the agent's own cost before each cut, so the cut carries its mpdiag.AgentCost; or null. */
+    private final CostMeter cost;
     private final CountDownLatch tailTaken = new CountDownLatch(1);
     private final Object tick = new Object();
     /**
@@ -60,12 +62,13 @@ final class Cutter implements Runnable {
     private volatile boolean exiting;
 
     Cutter(Recording recording, Spool spool, Health health, long intervalMillis, Runnable onFirstCut) {
-        this(recording, spool, health, intervalMillis, onFirstCut, null, () -> { });
+        this(recording, spool, health, intervalMillis, onFirstCut, null, () -> { }, null);
     }
 
     /** {@code onExtraFailed} runs once when {@code extra} fails, which is then no longer asked. */
     Cutter(Recording recording, Spool spool, Health health, long intervalMillis, Runnable onFirstCut, Extra extra,
-            Runnable onExtraFailed) {
+            Runnable onExtraFailed, CostMeter cost) {
+        this.cost = cost;
         this.extra = extra;
         this.onExtraFailed = onExtraFailed;
         this.recording = recording;
@@ -110,6 +113,9 @@ final class Cutter implements Runnable {
                 }
                 if (recording.getState() != RecordingState.RUNNING) {
                     return; // stopped by JFR.stop or at exit; the listener took the tail
+                }
+                if (cost != null) {
+                    cost.sample();
                 }
                 cut();
                 backoff = 0;
@@ -159,6 +165,9 @@ final class Cutter implements Runnable {
         } else {
             AgentLog.debug("exit: final cut before JFR's shutdown hook stops the recording");
             try {
+                if (cost != null) {
+                    cost.sample(); // the last window's cost; lost when JFR's hook wins, as the listener's chunk is already closed
+                }
                 cut();
             } catch (IOException | RuntimeException e) {
                 // JFR's hook won the race and deleted the files; its stop gave the listener the same chunks.

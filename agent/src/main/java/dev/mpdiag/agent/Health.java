@@ -3,6 +3,7 @@ package dev.mpdiag.agent;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Locale;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,6 +20,12 @@ final class Health implements AgentHealthMBean {
     final AtomicLong rejected = new AtomicLong();
     final AtomicLong spoolBytes = new AtomicLong();
     private volatile String lastError = "";
+    // The agent's own cost (CostMeter), -1 until the first cut measured it.
+    private volatile double cpuShare = -1;
+    private volatile double cpuShareTotal = -1;
+    private volatile long agentCpuNanos;
+    private volatile long jfrCpuNanos;
+    private volatile long shippedPerSecond;
 
     private final Identity identity;
     private final String collector;
@@ -31,6 +38,18 @@ final class Health implements AgentHealthMBean {
     void dropped(long bytes) {
         drops.incrementAndGet();
         droppedBytes.addAndGet(bytes);
+    }
+
+    /**
+     * The last cut interval's cost: the agent's and JFR's threads' share of the process's CPU in it and since the
+     * agent started (-1: unknown), their CPU since then, and the bytes shipped per second in the interval.
+     */
+    void cost(double share, double shareTotal, long agentCpu, long jfrCpu, long shippedRate) {
+        cpuShare = share;
+        cpuShareTotal = shareTotal;
+        agentCpuNanos = agentCpu;
+        jfrCpuNanos = jfrCpu;
+        shippedPerSecond = shippedRate;
     }
 
     /** Records a failure as one short line stamped with the time (UTC, seconds). */
@@ -48,7 +67,15 @@ final class Health implements AgentHealthMBean {
                 + "&droppedBytes=" + droppedBytes.get()
                 + "&rejected=" + rejected.get()
                 + "&spoolBytes=" + spoolBytes.get()
-                + "&lastError=" + URLEncoder.encode(lastError, StandardCharsets.UTF_8);
+                + "&lastError=" + URLEncoder.encode(lastError, StandardCharsets.UTF_8)
+                + (cpuShare < 0 && cpuShareTotal < 0 ? "" : "&cpuShare=" + ratio(cpuShare) + "&cpuShareTotal=" + ratio(cpuShareTotal)
+                        + "&agentCpuMs=" + agentCpuNanos / 1_000_000 + "&jfrCpuMs=" + jfrCpuNanos / 1_000_000
+                        + "&shippedPerSecond=" + shippedPerSecond);
+    }
+
+    /** A share with 5 decimals, or -1; never in a locale's notation. */
+    static String ratio(double share) {
+        return share < 0 ? "-1" : String.format(Locale.ROOT, "%.5f", share);
     }
 
     @Override
@@ -84,6 +111,16 @@ final class Health implements AgentHealthMBean {
     @Override
     public long getSpoolBytes() {
         return spoolBytes.get();
+    }
+
+    @Override
+    public double getCpuShare() {
+        return cpuShare;
+    }
+
+    @Override
+    public double getCpuShareTotal() {
+        return cpuShareTotal;
     }
 
     @Override

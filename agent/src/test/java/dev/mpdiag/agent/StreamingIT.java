@@ -96,6 +96,7 @@ class StreamingIT {
 
         String pid = child.value("pid");
         long shipped = 0;
+        boolean costSeen = false;
         for (int i = 0; i < n; i++) {
             Receiver.Upload u = uploads.get(i);
             assertEquals("streamtest", u.header("X-Mpdiag-Service"));
@@ -107,8 +108,22 @@ class StreamingIT {
             assertEquals("default", u.header("X-Mpdiag-Profile"));
             assertTrue(u.header("X-Mpdiag-Agent").matches("\\d+\\.\\d+\\.\\d+.*"), u.header("X-Mpdiag-Agent"));
             Map<String, String> health = form(u.header("X-Mpdiag-Health"));
-            assertEquals(List.of("shipped", "uploads", "retries", "drops", "droppedBytes", "rejected", "spoolBytes",
-                    "lastError"), List.copyOf(health.keySet()));
+            List<String> base = List.of("shipped", "uploads", "retries", "drops", "droppedBytes", "rejected",
+                    "spoolBytes", "lastError");
+            List<String> withCost = new java.util.ArrayList<>(base);
+            withCost.addAll(List.of("cpuShare", "cpuShareTotal", "agentCpuMs", "jfrCpuMs", "shippedPerSecond"));
+            // The cost fields come once the first cut has measured them, and stay from then on.
+            List<String> keys = List.copyOf(health.keySet());
+            assertTrue(keys.equals(withCost) || !costSeen && keys.equals(base), jdk + "seq " + u.seq() + ": " + keys);
+            costSeen = keys.equals(withCost);
+            if (health.containsKey("cpuShare")) {
+                // The interval's share is -1 only if the process used no CPU in it; the total is always known.
+                double share = Double.parseDouble(health.get("cpuShare"));
+                double total = Double.parseDouble(health.get("cpuShareTotal"));
+                assertTrue(share == -1 || share >= 0 && share <= 1, jdk + "cpuShare " + share);
+                assertTrue(total > 0 && total <= 1, jdk + "cpuShareTotal " + total);
+                assertTrue(Long.parseLong(health.get("jfrCpuMs")) >= 0, jdk + health);
+            }
             // One sender, one upload at a time: each upload reports exactly the ones acknowledged before it.
             assertEquals(Long.toString(shipped), health.get("shipped"), jdk + "seq " + u.seq());
             assertEquals(Integer.toString(i), health.get("uploads"), jdk + "seq " + u.seq());
@@ -116,6 +131,7 @@ class StreamingIT {
             assertEquals("0", health.get("rejected"));
             shipped += u.body().length;
         }
+        assertTrue(costSeen, jdk + "the agent's own cost never reached the health header");
 
         String processId = "streamtest/" + uploads.get(0).header("X-Mpdiag-Host") + "/" + pid + "/"
                 + uploads.get(0).header("X-Mpdiag-Start");

@@ -46,6 +46,7 @@ final class PeriodicEvents {
         heapConfiguration();
         garbageCollection();
         processResources();
+        agentCost();
         fdPathPatterns();
         jvmInformation();
     }
@@ -224,6 +225,45 @@ final class PeriodicEvents {
                 });
             }
         }
+    }
+
+    /**
+     * mpdiag.AgentCost, written by our agent before each cut: the CPU of its threads and JFR's over the interval as
+     * per-second sums (so a whole file's share is their total over the process's), the share as a gauge in percent,
+     * and the bytes shipped per second.
+     */
+    private void agentCost() {
+        EventView v = view("mpdiag.AgentCost");
+        if (v == null) {
+            return;
+        }
+        int t = v.slot("startTime");
+        int[] cpu = {v.slot("agentCpu"), v.slot("jfrCpu"), v.slot("processCpu")};
+        int share = v.slot("cpuShare");
+        int shipped = v.slot("shippedPerSecond");
+        if (cpu[0] < 0 || cpu[1] < 0 || cpu[2] < 0 || share < 0) {
+            return;
+        }
+        Series own = summary.series(Summary.AGENT_OWN_CPU, "ns", Series.Kind.SUM);
+        Series jfr = summary.series(Summary.AGENT_JFR_CPU, "ns", Series.Kind.SUM);
+        Series process = summary.series(Summary.AGENT_PROCESS_CPU, "ns", Series.Kind.SUM);
+        Series percent = summary.series("agent.cpuShare", "%", Series.Kind.GAUGE);
+        Series rate = shipped < 0 ? null : summary.series("agent.shippedPerSecond", "bytes/s", Series.Kind.GAUGE);
+        chain("mpdiag.AgentCost", e -> {
+            long at = millis(e, t);
+            long processCpu = e.getLong(cpu[2]);
+            if (processCpu <= 0) {
+                return; // the process's CPU was unknown: no share can be taken of it
+            }
+            long second = Math.floorDiv(at, 1000) * 1000;
+            own.add(second, e.getLong(cpu[0]));
+            jfr.add(second, e.getLong(cpu[1]));
+            process.add(second, processCpu);
+            percent.add(at, e.getDouble(share) * 100.0);
+            if (rate != null) {
+                rate.add(at, e.getLong(shipped));
+            }
+        });
     }
 
     /**

@@ -23,6 +23,13 @@ public final class Summary {
      * set, where the floor of young collections also holds old garbage that no young collection can free.
      */
     public static final String OLD_CYCLE_SERIES = "gc.oldCycle";
+    /**
+     * The agent's cost (mpdiag.AgentCost) as per-second sums of CPU nanoseconds: its own threads, JFR's threads, and
+     * the whole process over the same intervals; their ratio is the agent's share of the process's CPU.
+     */
+    public static final String AGENT_OWN_CPU = "agent.ownCpu";
+    public static final String AGENT_JFR_CPU = "agent.jfrCpu";
+    public static final String AGENT_PROCESS_CPU = "agent.processCpu";
 
     public final JvmInfo jvm = new JvmInfo();
     public final FrameTable frames = new FrameTable();

@@ -183,6 +183,13 @@ public final class HtmlReport {
                         Units.rate(cs.involuntaryPerSecond()))
                 : "per-process figures need mpagent's mpdiag.ProcessResources event; ")
                 .append("machine-wide ").append(Units.rate(cs.machineWidePerSecond())).append("</p>");
+        ProcessReport.AgentCost cost = p.agentCost();
+        if (cost != null) {
+            b.append("<h3>Agent cost</h3><p data-role=\"agent-cost\">mpagent: ").append(Units.percent(cost.cpuShare()))
+                    .append(" of this process's CPU (its threads ").append(Units.nanos(cost.ownCpuNanos()))
+                    .append(", JFR's threads ").append(Units.nanos(cost.jfrCpuNanos())).append("); events written in the"
+                            + " application's threads are not in it</p>");
+        }
         if (p.jmcFindings() != null) {
             b.append("<h3>JMC findings</h3><table><tr><th>severity</th><th>score</th><th>rule</th><th>finding</th></tr>");
             for (JmcFinding f : p.jmcFindings()) {

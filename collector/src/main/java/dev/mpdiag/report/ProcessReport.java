@@ -28,7 +28,8 @@ public record ProcessReport(
         ContextSwitches contextSwitches,
         Map<String, SeriesStats> series,
         List<JmcFinding> jmcFindings,
-        String jmcError) {
+        String jmcError,
+        AgentCost agentCost) {
 
     /** JVM identity. */
     public record Jvm(long pid, String name, String version, String jvmArguments, String javaArguments,
@@ -58,6 +59,15 @@ public record ProcessReport(
      */
     public record ContextSwitches(double voluntaryPerSecond, double involuntaryPerSecond, boolean perProcess,
             double machineWidePerSecond) {
+    }
+
+    /**
+     * What mpagent's and JFR's threads cost, from the mpdiag.AgentCost events in the recording: their CPU over the
+     * process's CPU in the same intervals (null when the recording has none: not made by mpagent). Events written in
+     * the application's own threads are not in it.
+     */
+    public record AgentCost(double cpuShare, long ownCpuNanos, long jfrCpuNanos, long processCpuNanos,
+            double shippedPerSecond) {
     }
 
     /** A series boiled down: unit, points, first, last, min, max, mean. */

@@ -59,7 +59,7 @@ public final class ReportBuilder {
                 perProcess ? invol : Double.NaN, perProcess, r.contextSwitches().machineWidePerSecond());
         return new ProcessReport(r.id(), r.label(), r.sources(), r.jvm(), r.startMillis(), r.endMillis(), r.chunks(),
                 r.events(), r.profiles(), r.hotMethods(), r.allocationClasses(), r.allocationSites(), r.locks(), gc, cs,
-                sums, null, null);
+                sums, null, null, mergedCost(r.agentCost(), processes));
     }
 
     public static ProcessReport build(String id, String label, List<String> sources, Summary s,
@@ -89,7 +89,49 @@ public final class ReportBuilder {
                 startMs, endMs, s.chunks(), s.eventCounts(), totals, hot,
                 TopFrames.allocatedClasses(s, TOP_ROWS), TopFrames.allocationSites(s, TOP_ROWS),
                 LockRows.of(s, false, TOP_ROWS), gc(s, endMs - startMs), contextSwitches(s),
-                series, findings, jmcError);
+                series, findings, jmcError, agentCost(s));
+    }
+
+    /** The CPU sums merge as they are; the shipped rate is the processes' rates added up. */
+    private static ProcessReport.AgentCost mergedCost(ProcessReport.AgentCost merged, List<ProcessReport> processes) {
+        if (merged == null) {
+            return null;
+        }
+        double shipped = 0;
+        for (ProcessReport p : processes) {
+            if (p.agentCost() != null && !Double.isNaN(p.agentCost().shippedPerSecond())) {
+                shipped += p.agentCost().shippedPerSecond();
+            }
+        }
+        return new ProcessReport.AgentCost(merged.cpuShare(), merged.ownCpuNanos(), merged.jfrCpuNanos(),
+                merged.processCpuNanos(), shipped);
+    }
+
+    /** The share over the whole recording (all processes', merged): total CPU of ours over the process's. */
+    static ProcessReport.AgentCost agentCost(Summary s) {
+        Series own = s.seriesOrNull(Summary.AGENT_OWN_CPU);
+        Series jfr = s.seriesOrNull(Summary.AGENT_JFR_CPU);
+        Series process = s.seriesOrNull(Summary.AGENT_PROCESS_CPU);
+        if (own == null || jfr == null || process == null || process.isEmpty()) {
+            return null;
+        }
+        double ownCpu = total(own);
+        double jfrCpu = total(jfr);
+        double processCpu = total(process);
+        if (processCpu <= 0) {
+            return null;
+        }
+        Series shipped = s.seriesOrNull("agent.shippedPerSecond");
+        return new ProcessReport.AgentCost((ownCpu + jfrCpu) / processCpu, (long) ownCpu, (long) jfrCpu,
+                (long) processCpu, shipped == null || shipped.isEmpty() ? Double.NaN : shipped.mean());
+    }
+
+    private static double total(Series s) {
+        double sum = 0;
+        for (double v : s.points().values()) {
+            sum += v;
+        }
+        return sum;
     }
 
     private static ProcessReport.Gc gc(Summary s, long wallMillis) {

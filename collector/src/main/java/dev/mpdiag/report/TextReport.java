@@ -102,6 +102,14 @@ public final class TextReport {
             out.printf(Locale.ROOT, "Context switches: machine-wide %s (per-process figures need mpagent's "
                     + "mpdiag.ProcessResources event)%n", Units.rate(cs.machineWidePerSecond()));
         }
+        ProcessReport.AgentCost cost = p.agentCost();
+        if (cost != null) {
+            out.printf(Locale.ROOT, "mpagent: %s of %s CPU (its threads %s, JFR's threads %s%s); events written in the"
+                    + " application's threads are not in it%n", Units.percent(cost.cpuShare()),
+                    p.id().equals("all") ? "the processes'" : "this process's",
+                    Units.nanos(cost.ownCpuNanos()), Units.nanos(cost.jfrCpuNanos()),
+                    Double.isNaN(cost.shippedPerSecond()) ? "" : "; shipped " + Units.bytes(cost.shippedPerSecond()) + "/s");
+        }
         if (p.jmcFindings() != null) {
             List<JmcFinding> shown = p.jmcFindings().stream().filter(f -> "WARNING".equals(f.severity())).toList();
             out.println();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mpdiag.jfr.ChunkSplitter;
+import dev.mpdiag.testing.Cli;
 import dev.mpdiag.testing.Dirs;
 import dev.mpdiag.testing.ChildJvm;
 import dev.mpdiag.testing.HotWorker;
@@ -13,6 +14,7 @@ import dev.mpdiag.testing.Http;
 import dev.mpdiag.testing.Recordings;
 import dev.mpdiag.testing.SleepyWorker;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -133,6 +135,18 @@ class CollectorAgentIT {
             }
         }
 
+        // While they run, /metrics has each one's cost as of its latest upload.
+        List<String> costs = List.of();
+        for (long deadline = System.currentTimeMillis() + 30_000; costs.size() < 3 && System.currentTimeMillis() < deadline;
+                Thread.sleep(500)) {
+            costs = http.get("/metrics").text().lines().filter(l -> l.startsWith("mpdiag_agent_cpu_ratio{")).toList();
+        }
+        assertEquals(3, costs.size(), "mpdiag_agent_cpu_ratio lines: " + costs);
+        for (String l : costs) {
+            double v = Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+            assertTrue(v >= 0 && v <= 1, l);
+        }
+
         // Worker A says when it starts calling markedWork; the frame must be served within two intervals.
         long mark = awaitMark(workers.get(0));
         long visible = -1;
@@ -167,6 +181,29 @@ class CollectorAgentIT {
         for (JsonNode p : http.get("/api/v1/processes").json().get("processes")) {
             assertEquals("exited", p.get("status").asText(), "the final cut marks a process exited: " + p);
         }
+        assertTheAgentsCostIsShown(http, processes, tag);
+    }
+
+    /**
+     * Every process's own cost as the agent measured it: in its health and in `mpdiag analyze` of its exported
+     * recording (and, checked while they ran, in /metrics). JFR's sampler alone runs every 20 ms in each, so the share is above zero; it is a share
+     * of the process's CPU, so at most one.
+     */
+    static void assertTheAgentsCostIsShown(Http http, JsonNode processes, String tag) throws Exception {
+        for (JsonNode p : http.get("/api/v1/processes").json().get("processes")) {
+            JsonNode h = p.get("health");
+            assertTrue(h.has("cpuShare") && h.has("cpuShareTotal") && h.has("jfrCpuMs"), "no cost in health: " + h);
+            double share = h.get("cpuShare").asDouble();
+            double total = h.get("cpuShareTotal").asDouble();
+            assertTrue(share >= 0 && share <= 1 && total > 0 && total <= 1, "cost shares " + h);
+            assertTrue(Long.parseLong(h.get("jfrCpuMs").asText()) > 0, "JFR's threads used no CPU? " + h);
+        }
+        String id = processes.get(0).get("id").asText();
+        Path jfr = OUT.resolve(tag + "-exported.jfr");
+        Files.write(jfr, http.get("/api/v1/export/jfr?process=" + Http.enc(id)).body());
+        Cli.Run r = Cli.run("analyze", "--jmc=off", jfr.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().matches("(?s).*mpagent: [0-9.]+% of this process's CPU \\(its threads .*"), r.out());
     }
 
     /**

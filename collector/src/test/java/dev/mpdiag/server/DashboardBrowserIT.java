@@ -322,6 +322,11 @@ class DashboardBrowserIT {
             assertEquals("live", r.getDomAttribute("data-status"), r.getText());
             assertTrue(r.getText().contains("role=worker"), r.getText());
             assertTrue(r.getText().contains("drops 0"), r.getText());
+            // The agent's own cost, measured in the worker and shipped with every upload.
+            WebElement cost = r.findElement(By.cssSelector("[data-role=agent-cost]"));
+            assertTrue(cost.getText().matches("mpagent: [0-9.]+% of this process's CPU"), cost.getText());
+            double share = Double.parseDouble(cost.getDomAttribute("data-share"));
+            assertTrue(share >= 0 && share <= 1, cost.getText());
         }
         // Sparklines are uPlot canvases, one per metric and process.
         long charts = (Long) browser.js("return document.querySelectorAll('[data-role=process-row] .spark canvas').length");

@@ -3,7 +3,7 @@
 // and badges of the checks' verdicts. Refreshes itself every few seconds without reloading the page.
 
 import {api, ApiError, errorBox, loadingBox, infoBox} from '../api.js';
-import {el, clear, byService, procName, fmtBytes, fmtNum, fmtDuration, fmtTime} from '../util.js';
+import {el, clear, byService, procName, fmtBytes, fmtNum, fmtPct, fmtNanos, fmtDuration, fmtTime} from '../util.js';
 import {sparkline} from '../charts.js';
 import {connection} from '../app.js';
 
@@ -229,6 +229,7 @@ export async function mount(root, ctx) {
     } else {
       clear(r.agent,
         el('div', (h.uploads || 0) + ' uploads, ' + fmtBytes(+h.shipped || 0)),
+        agentCost(h),
         el('div', {dataset: {role: 'agent-drops'}}, 'drops ' + drops + (drops ? ' (' + fmtBytes(+h.droppedBytes || 0) + ')' : '')
           + ' \u00b7 retries ' + retries + (rejected ? ' \u00b7 rejected ' + rejected : '')),
         +h.spoolBytes ? el('div.muted', 'spool ' + fmtBytes(+h.spoolBytes)) : null,
@@ -245,6 +246,20 @@ export async function mount(root, ctx) {
         title: c.summary, dataset: {check: c.check, verdict: c.verdict}}, c.check)),
       fine ? el('a.badge.badge-ok', {href: ctx.href('checks', {process: p.id}), title: fine + ' checks OK'}, fine + ' ok') : null,
       !checks ? el('span.muted', '\u2026') : null);
+  }
+
+  // The agent's own figure, measured in the process each cut (its threads' and JFR's CPU over the process's).
+  function agentCost(h) {
+    const share = h.cpuShare === undefined ? -1 : +h.cpuShare;
+    if (!(share >= 0)) return null;
+    const total = +h.cpuShareTotal;
+    return el('div', {dataset: {role: 'agent-cost', share: String(share)},
+      title: 'CPU of mpagent\'s and JFR\'s threads over this process\'s CPU in the last cut interval'
+        + (total >= 0 ? '; ' + fmtPct(total) + ' since the agent started' : '')
+        + '; agent threads ' + fmtNanos((+h.agentCpuMs || 0) * 1e6) + ', JFR threads ' + fmtNanos((+h.jfrCpuMs || 0) * 1e6)
+        + ' so far; ships ' + fmtBytes(+h.shippedPerSecond || 0) + '/s. Events written in the application\'s own'
+        + ' threads are not in it: bench/agent-overhead.sh measures that per request.'},
+      'mpagent: ' + fmtPct(share) + ' of this process\'s CPU');
   }
 
   function updateServiceBadges(sec) {

@@ -32,6 +32,11 @@ public final class MetricsApi {
         new Gauge("proc.rssBytes", "mpdiag_process_rss_bytes", "Resident set size", 1),
         new Gauge("proc.ctxVoluntary", "mpdiag_process_context_switches_voluntary_total",
                 "Voluntary context switches of the process's live threads (counter)", 1),
+        new Gauge("agent.cpuShare", "mpdiag_agent_cpu_ratio",
+                "CPU of mpagent's and JFR's threads over the process's CPU in the last cut interval (0-1); events"
+                        + " written in the application's threads are not in it", 0.01),
+        new Gauge("agent.shippedPerSecond", "mpdiag_agent_shipped_bytes_per_second",
+                "Bytes the agent shipped per second in the last cut interval", 1),
         new Gauge("proc.ctxInvoluntary", "mpdiag_process_context_switches_involuntary_total",
                 "Involuntary context switches of the process's live threads (counter)", 1),
     };
