@@ -31,6 +31,11 @@ public record OldObjectSample(String className, int allocationStack, long alloca
                 arrayLength, chain, rootKind);
     }
 
+    OldObjectSample withChain(List<String> path, String root) {
+        return new OldObjectSample(className, allocationStack, allocationTicks, allocationMillis, ageNanos, heapUsedBytes,
+                arrayLength, path, root);
+    }
+
     /** The chain reaches a static field ("... (static)"). */
     public boolean heldByStatic() {
         for (String step : chain) {

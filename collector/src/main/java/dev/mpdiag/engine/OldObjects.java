@@ -27,6 +27,11 @@ final class OldObjects {
             .thenComparing(OldObjectSample::rootKind, Comparator.nullsFirst(Comparator.naturalOrder()))
             .thenComparing(OldObjectSample::chain, OldObjects::compareChains);
 
+    /** Of two paths to the GC roots for one object, the one kept: any fixed total order does. */
+    private static final Comparator<OldObjectSample> PATH_ORDER = Comparator
+            .comparing(OldObjectSample::chain, OldObjects::compareChains)
+            .thenComparing(OldObjectSample::rootKind, Comparator.nullsFirst(Comparator.naturalOrder()));
+
     /** What stays the same when JFR writes one sampled object again. */
     private record Key(long allocationTicks, String className, long heapUsedBytes, int arrayLength) {
         static Key of(OldObjectSample s) {
@@ -39,7 +44,7 @@ final class OldObjects {
 
     // Synchronized because list() sorts and prunes lazily: a summary that readers share stays safe to read.
     synchronized void add(OldObjectSample s) {
-        byKey.merge(Key.of(s), s, (old, now) -> ORDER.compare(now, old) < 0 ? now : old);
+        byKey.merge(Key.of(s), s, OldObjects::fold);
         sorted = null;
         if (byKey.size() > 2 * MAX) {
             list();
@@ -60,6 +65,21 @@ final class OldObjects {
             sorted = List.copyOf(all);
         }
         return sorted;
+    }
+
+    /**
+     * Two sightings of one object: the newest (oldest age) stands for it, with a path to its GC root wherever a
+     * sighting had one. A cut made with cutoff 0 writes no path, and must not erase the path an earlier cut found.
+     * Where both have a path the larger in a fixed order is kept: each part is then the best of its own order, so
+     * the fold is order-free and merged summaries still agree with the summary of the union.
+     */
+    static OldObjectSample fold(OldObjectSample a, OldObjectSample b) {
+        OldObjectSample newest = ORDER.compare(a, b) <= 0 ? a : b;
+        OldObjectSample path = a.chain().isEmpty() ? b : b.chain().isEmpty() ? a : PATH_ORDER.compare(a, b) >= 0 ? a : b;
+        if (path.chain().isEmpty() || path.chain().equals(newest.chain()) && Objects.equals(path.rootKind(), newest.rootKind())) {
+            return newest;
+        }
+        return newest.withChain(path.chain(), path.rootKind());
     }
 
     private static int compareChains(List<String> a, List<String> b) {
