@@ -35,6 +35,17 @@ public final class BenchMain {
             "      the founding table on this machine: (a) one worker pinned to one core, (b) N workers one core",
             "      each, (c) one JVM on all cores; writes seed-table.md and seed-table.json into --out",
             "",
+            "  cost [--configs \"default async stock default@hang\"] [--pairs 10] [--window 20s] [--saturation 10s]",
+            "      [--warmup 60s] [--connections 32] [--path /api/orders] [--rate-share 0.5] [--worker-cpu 1]",
+            "      [--load-cpu 0] [--heap 512m] [--agent JAR] [--collector-jar JAR] [--jar FILE] [--out DIR]",
+            "      what the agent costs a worker per request: one long-lived worker JVM per configuration plus off",
+            "      and off2, the measured one alone on --worker-cpu, the rest with the collector and the load on",
+            "      --load-cpu (run this under taskset -c 0); per round, each at a fixed rate (--rate-share of off's",
+            "      capacity) and at saturation; prints medians of paired ratios against off with 95% bootstrap",
+            "      intervals, off2 as the noise floor; writes cost.md, cost.json and windows.csv into --out.",
+            "      A configuration is a profile name, a .jfc path, stock (the JDK's default.jfc) or async (default",
+            "      with profiler=async), optionally @absent, @hang, @500 or @slow: a collector failing that way.",
+            "",
             "--warmup auto (seed-table's default): 5 s rounds of light load until the JIT is quiet (jstat), then of",
             "full load until the JIT is quiet and QPS gains under 5%; a one-core JVM shares its core with its JIT.",
             "Durations: 500ms, 10s, 1m. Load goes to 127.0.0.1 only. --load defaults to wrk when it is on the PATH,",
@@ -47,6 +58,9 @@ public final class BenchMain {
     private static final Set<String> RUN_OPTIONS = Set.of(
             "--url", "--duration", "--connections", "--warmup", "--rate", "--load", "--threads", "--json", "--collector",
             "--name", "--service", "--mode");
+    private static final Set<String> COST_OPTIONS = Set.of(
+            "--configs", "--pairs", "--window", "--saturation", "--warmup", "--connections", "--path", "--rate-share",
+            "--worker-cpu", "--load-cpu", "--heap", "--agent", "--collector-jar", "--jar", "--out");
     private static final Set<String> SEED_OPTIONS = Set.of(
             "--duration", "--connections", "--workers", "--path", "--out", "--warmup", "--load", "--threads",
             "--agent", "--agent-options", "--collector", "--jar");
@@ -82,6 +96,8 @@ public final class BenchMain {
                     return runOnce(options(rest, RUN_OPTIONS, out), out, err);
                 case "seed-table":
                     return seedTable(options(rest, SEED_OPTIONS, out), args, out, err);
+                case "cost":
+                    return cost(options(rest, COST_OPTIONS, out), args, out, err);
                 default:
                     throw new UsageException("unknown bench command '" + args[0] + "'");
             }
@@ -244,6 +260,92 @@ public final class BenchMain {
         out.print(SeedTableReport.markdown(result, commandLine));
         err.println("bench: wrote " + outDir.resolve("seed-table.md") + " and " + outDir.resolve("seed-table.json"));
         return poster == null ? 0 : post(poster, seedRuns(result, agent != null, agentOptions), err);
+    }
+
+    private static int cost(Map<String, String> o, String[] args, PrintStream out, PrintStream err)
+            throws UsageException, IOException, InterruptedException {
+        Path jar = o.containsKey("--jar") ? Path.of(o.get("--jar")) : ownJar();
+        if (!Files.isRegularFile(jar)) {
+            throw new UsageException("--jar: no such file " + jar);
+        }
+        // The other modules' jars, beside this one in a built checkout, unless given.
+        Path root = jar.toAbsolutePath().getParent().getParent().getParent();
+        Path agent = existing(o, "--agent", root.resolve("agent/target/mpagent.jar"));
+        Path collectorJar = existing(o, "--collector-jar", root.resolve("collector/target/mpdiag.jar"));
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        List<CostConfig> configs = new ArrayList<>();
+        configs.add(CostConfig.parse(CostConfig.OFF, javaHome));
+        configs.add(CostConfig.parse(CostConfig.NOISE, javaHome));
+        for (String c : o.getOrDefault("--configs", "default").trim().split("\\s+")) {
+            if (c.isEmpty() || c.equals(CostConfig.OFF) || c.equals(CostConfig.NOISE)) {
+                continue; // always there
+            }
+            if (configs.stream().anyMatch(x -> x.name().equals(c))) {
+                throw new UsageException("--configs names " + c + " twice");
+            }
+            try {
+                configs.add(CostConfig.parse(c, javaHome));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--configs: " + e.getMessage());
+            }
+        }
+        int pairs = positive(o, "--pairs", 10);
+        if (pairs < 3) {
+            throw new UsageException("--pairs must be at least 3 for an interval, got " + pairs);
+        }
+        Duration window = duration(o, "--window", "20s");
+        Duration saturation = duration(o, "--saturation", "10s");
+        Duration warmup = duration(o, "--warmup", "60s");
+        if (window.toSeconds() < 2 || saturation.toSeconds() < 2 || warmup.isZero()) {
+            throw new UsageException("--window and --saturation need at least 2s, --warmup more than 0");
+        }
+        double share;
+        try {
+            share = Double.parseDouble(o.getOrDefault("--rate-share", "0.5"));
+        } catch (NumberFormatException e) {
+            share = Double.NaN;
+        }
+        if (!(share > 0 && share <= 1)) {
+            throw new UsageException("--rate-share is a share of off's capacity above 0 and at most 1, got '"
+                    + o.get("--rate-share") + "'");
+        }
+        String workerCpu = o.getOrDefault("--worker-cpu", "1");
+        String loadCpu = o.getOrDefault("--load-cpu", "0");
+        if (!workerCpu.matches("[0-9,-]+") || !loadCpu.matches("[0-9,-]+") || workerCpu.equals(loadCpu)) {
+            throw new UsageException("--worker-cpu and --load-cpu are two different cpu lists (taskset -c), got '"
+                    + workerCpu + "' and '" + loadCpu + "'");
+        }
+        if (!Files.isExecutable(Path.of("/usr/bin/taskset")) && !Files.isExecutable(Path.of("/bin/taskset"))) {
+            throw new UsageException("cost needs taskset (util-linux) to keep the workers apart from the load");
+        }
+        String heap = o.getOrDefault("--heap", "512m");
+        if (!heap.matches("[0-9]+[kmgKMG]?")) {
+            throw new UsageException("--heap is a JVM heap size such as 512m, got '" + heap + "'");
+        }
+        String path = o.getOrDefault("--path", "/api/orders");
+        if (!path.startsWith("/")) {
+            throw new UsageException("--path must start with '/', got '" + path + "'");
+        }
+        Path outDir = Path.of(o.getOrDefault("--out", "bench-out/cost"));
+        CostBench.Options options = new CostBench.Options(javaHome.resolve("bin/java"), jar.toAbsolutePath(),
+                agent, collectorJar, configs, pairs, window, saturation, warmup,
+                positive(o, "--connections", 32), path, workerCpu, loadCpu, heap, share, outDir);
+        CostBench.Result result = new CostBench(options, err).run();
+        List<CostReport.Row> rows = CostReport.rows(result);
+        String commandLine = "java -jar sample-service.jar bench " + String.join(" ", args);
+        CostReport.write(result, rows, commandLine);
+        out.print(CostReport.markdown(result, rows, commandLine));
+        err.println("bench: wrote " + outDir.resolve("cost.md") + ", cost.json and windows.csv");
+        return 0;
+    }
+
+    private static Path existing(Map<String, String> o, String option, Path dflt) throws UsageException {
+        Path p = o.containsKey(option) ? Path.of(o.get(option)) : dflt;
+        if (!Files.isRegularFile(p)) {
+            throw new UsageException(option + ": no such file " + p + (o.containsKey(option) ? ""
+                    : " (build it with mvn -B -q package -DskipTests, or give " + option + " JAR)"));
+        }
+        return p.toAbsolutePath();
     }
 
     /** One run per row of the founding table, with its mode, processes, latency, QPS and CPU per process. */

@@ -98,7 +98,8 @@ public final class LoadGenerator implements LoadDriver {
                 requests == 0 ? 0 : all.getMean() / 1000.0,
                 micros(all, 50), micros(all, 90), micros(all, 99),
                 requests == 0 ? 0 : all.getMaxValue() / 1000.0,
-                errors, non2xx, statuses, workers, cpuPercent, spec.rate() > 0 ? spec.rate() : Double.NaN);
+                errors, non2xx, statuses, workers, cpuPercent, spec.rate() > 0 ? spec.rate() : Double.NaN,
+                micros(all, 99.9));
     }
 
     private static double micros(Histogram h, double percentile) {

@@ -10,6 +10,7 @@ import java.util.Map;
  * by the built-in generator only; wrk does not report them. {@code loadgenCpuPercent} is the load generator's own
  * CPU over the window, 100 = one core, NaN when unknown. {@code offeredQps} is the fixed rate of an open-loop run
  * ({@code qps} is then the achieved rate and latencies count from the intended send times), NaN for a closed loop.
+ * {@code p999Ms} comes from the built-in generator's histogram only (NaN from wrk).
  */
 public record LoadResult(
         String generator,
@@ -26,19 +27,20 @@ public record LoadResult(
         Map<Integer, Long> statusCounts,
         Map<String, Long> workerCounts,
         double loadgenCpuPercent,
-        double offeredQps) {
+        double offeredQps,
+        double p999Ms) {
 
     /** A closed-loop result: no offered rate. */
     public LoadResult(String generator, long requests, double durationSeconds, double qps, double meanMs, double p50Ms,
             double p90Ms, double p99Ms, double maxMs, long errors, long non2xx, Map<Integer, Long> statusCounts,
             Map<String, Long> workerCounts, double loadgenCpuPercent) {
         this(generator, requests, durationSeconds, qps, meanMs, p50Ms, p90Ms, p99Ms, maxMs, errors, non2xx,
-                statusCounts, workerCounts, loadgenCpuPercent, Double.NaN);
+                statusCounts, workerCounts, loadgenCpuPercent, Double.NaN, Double.NaN);
     }
 
     public LoadResult withLoadgenCpu(double percent) {
         return new LoadResult(generator, requests, durationSeconds, qps, meanMs, p50Ms, p90Ms, p99Ms, maxMs,
-                errors, non2xx, statusCounts, workerCounts, percent, offeredQps);
+                errors, non2xx, statusCounts, workerCounts, percent, offeredQps, p999Ms);
     }
 
     /** Whether the requests were sent at a fixed rate (an open loop). */

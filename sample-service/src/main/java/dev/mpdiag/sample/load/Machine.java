@@ -10,22 +10,44 @@ final class Machine {
     private Machine() {
     }
 
+    /** Names the machine's online cores, not this JVM's share: under taskset the JVM sees only the cores it may use. */
     static String describe() {
-        return String.format(Locale.ROOT, "%d cores (%s), %d GiB RAM, JDK %s", Runtime.getRuntime().availableProcessors(),
-                cpuModel(), memoryGiB(), jdk());
+        int online = onlineCores();
+        int usable = Runtime.getRuntime().availableProcessors();
+        String cores = online == usable || online <= 0 ? usable + (usable == 1 ? " core" : " cores")
+                : online + " cores (this JVM may use " + usable + ")";
+        return String.format(Locale.ROOT, "%s (%s), %d GiB RAM, JDK %s", cores, cpuModel(), memoryGiB(), jdk());
     }
 
     static String cpuModel() {
+        return field(Path.of("/proc/cpuinfo"), "model name", "unknown CPU");
+    }
+
+    /** This JVM's allowed cpus as the kernel lists them, such as "0-1" or "0". */
+    static String allowedCpus() {
+        return field(Path.of("/proc/self/status"), "Cpus_allowed_list:", "?");
+    }
+
+    static int onlineCores() {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
+            return (int) Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("processor")).count();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The value after the colon of the first line starting with {@code prefix}; {@code fallback} off Linux. */
+    private static String field(Path file, String prefix, String fallback) {
+        try {
+            for (String line : Files.readAllLines(file)) {
+                if (line.startsWith(prefix)) {
                     return line.substring(line.indexOf(':') + 1).trim();
                 }
             }
         } catch (IOException e) {
-            // fall through
+            // not Linux
         }
-        return "unknown CPU";
+        return fallback;
     }
 
     static long memoryGiB() {

@@ -193,6 +193,7 @@ final class SeedTableReport {
         num(o, "p50Ms", l.p50Ms());
         num(o, "p90Ms", l.p90Ms());
         num(o, "p99Ms", l.p99Ms());
+        num(o, "p999Ms", l.p999Ms());
         num(o, "maxMs", l.maxMs());
         o.put("errors", l.errors());
         o.put("non2xx", l.non2xx());

@@ -82,6 +82,11 @@ final class ServiceProcess {
         return start(cmd, port, -1, 1, log, progress);
     }
 
+    /** One serving JVM started by a command of the caller's (a pinned, configured worker), ready like serve. */
+    static ServiceProcess single(List<String> cmd, int port, Path log, PrintStream progress) throws IOException {
+        return start(cmd, port, -1, 1, log, progress);
+    }
+
     private static ServiceProcess start(List<String> cmd, int port, int adminPort, int workers, Path log,
                                         PrintStream progress) throws IOException {
         progress.println("bench: starting " + String.join(" ", cmd) + " (log " + log + ")");
