@@ -6,42 +6,54 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=bench/lib/await-workers.sh
-source "$ROOT/bench/lib/await-workers.sh"
+BENCH=agent-faults
+# shellcheck source=bench/lib/common.sh
+source "$ROOT/bench/lib/common.sh"
 
-ROUNDS=3
-SECONDS_PER_WINDOW=15
+ROUNDS=""
+SECONDS_PER_WINDOW=""
+MODE=cost
+COST_ARGS=()
 SETTLE=5
 WARMUP=60
 WORKERS=2
-CONNECTIONS=64
+CONNECTIONS=""
 PATH_UNDER_LOAD=/api/orders
-MODES="ok absent hang 500 413 slow"
+MODES=""
 AGENT_OPTIONS_TEMPLATE='collector={collector},label.bench=faults'
 OUT=""
 JAVA="${JAVA:-java}"
 
 usage() {
     cat <<EOF
-Usage: bench/agent-faults.sh [options]
+Usage: bench/agent-faults.sh [options] [-- bench-cost options]
 
-Starts the sample service twice (supervise, N workers each), once without the agent ("off") and once with
-the agent streaming to a fault-injecting collector stand-in (agent/src/test/.../FaultyCollector.java, run
-from agent/target/test-classes), and warms both up. Then, per round and per mode, it switches the stand-in
-to the mode, waits --settle seconds, and measures one wrk window on each service, one after the other (off
-first in odd rounds, on first in even ones; the first mode rotates each round). Only the measured service
-is under load; the other one idles (its CPU during the window is reported). Prints, per mode, the median
+Default (--mode cost): worker CPU per request and p99 at a fixed rate with the agent streaming to a
+collector that is absent, hangs, answers 500 or reads at 1 KB/s, against no agent, each at most 1.02x off
+as the target. Runs sample-service.jar's bench cost --configs "default default@absent ..."
+(bench/README.md, "bench cost"): --rounds (10), --seconds (20), --modes (default "ok absent hang
+500 slow"; ok is default against a healthy collector), --connections (32) and --path pass on;
+anything after -- goes to bench cost.
+
+--mode closed, the earlier closed-loop measurement: starts the sample service twice (supervise, N
+workers each), once without the agent ("off") and once with the agent streaming to a fault-injecting
+collector stand-in (agent/src/test/.../FaultyCollector.java, run from agent/target/test-classes), and
+warms both up. Then, per round and per mode, it switches the stand-in to the mode, waits --settle
+seconds, and measures one wrk window on each service, one after the other (off first in odd rounds,
+on first in even ones; the first mode rotates each round). Only the measured service is under load;
+the other one idles (its CPU during the window is reported). Prints, per mode, the median
 on/off ratio of QPS and p99 over the rounds' pairs, and the spread between off windows as the noise floor.
 
-  --rounds N           rounds (default $ROUNDS)
-  --seconds S          measured seconds per window (default $SECONDS_PER_WINDOW)
-  --modes "A B ..."    collector modes (default "$MODES"): ok (healthy, for reference), absent (port
+  --mode M             cost (default) or closed (this closed-loop layout)
+  --rounds N           rounds (default 10 in cost mode, else 3)
+  --seconds S          measured seconds per window (default 20 in cost mode, else 15)
+  --modes "A B ..."    collector modes (default "ok absent hang 500 413 slow"; cost mode has no 413): ok (healthy, for reference), absent (port
                        closed), hang (accepts, never answers), 500, 413 (answered from the headers), slow
                        (reads the body at about 1 KB/s)
   --settle S           seconds between switching the collector and the first window (default $SETTLE)
   --warmup S           load on each service before the rounds (default $WARMUP)
   --workers N          worker JVMs per service (default $WORKERS)
-  --connections N      wrk connections (default $CONNECTIONS)
+  --connections N      wrk connections (default 64; 32 in cost mode)
   --path P             endpoint under load (default $PATH_UNDER_LOAD)
   --agent-options T    agent options template (default '$AGENT_OPTIONS_TEMPLATE'; {collector} is replaced)
   --out DIR            output directory (default bench/target/agent-faults-<time>)
@@ -63,32 +75,50 @@ while [ $# -gt 0 ]; do
         --path) PATH_UNDER_LOAD="$2"; shift 2 ;;
         --agent-options) AGENT_OPTIONS_TEMPLATE="$2"; shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
+        --mode) MODE="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
+        --) shift; COST_ARGS=("$@"); break ;;
         *) echo "agent-faults: unknown option $1" >&2; usage >&2; exit 2 ;;
     esac
 done
-for n in "$ROUNDS" "$SECONDS_PER_WINDOW" "$SETTLE" "$WARMUP" "$WORKERS" "$CONNECTIONS"; do
-    case "$n" in ''|*[!0-9]*) echo "agent-faults: '$n' is not a whole number" >&2; exit 2 ;; esac
-done
+case "$MODE" in
+    cost)
+        [ "$SETTLE" = 5 ] && [ "$WARMUP" = 60 ] && [ "$WORKERS" = 2 ] \
+            && [ "$AGENT_OPTIONS_TEMPLATE" = 'collector={collector},label.bench=faults' ] \
+            || die "--settle, --warmup, --workers and --agent-options belong to --mode closed; bench cost takes --warmup after --" 2
+        whole_numbers ${ROUNDS:-10} ${SECONDS_PER_WINDOW:-20} ${CONNECTIONS:-32}
+        configs=""
+        for m in ${MODES:-ok absent hang 500 slow}; do
+            case "$m" in
+                ok) configs+="default " ;;
+                absent|hang|500|slow) configs+="default@$m " ;;
+                *) die "unknown mode $m (cost mode: ok absent hang 500 slow)" 2 ;;
+            esac
+        done
+        OUT="${OUT:-$ROOT/bench/target/agent-faults-$(date +%Y%m%d-%H%M%S)}"
+        cost_bench --pairs "${ROUNDS:-10}" --window "${SECONDS_PER_WINDOW:-20}s" --connections "${CONNECTIONS:-32}" \
+            --path "$PATH_UNDER_LOAD" --configs "${configs% }" "${COST_ARGS[@]}" ;;
+    closed) [ ${#COST_ARGS[@]} -eq 0 ] || die "options after -- are bench cost's; they need --mode cost" 2 ;;
+    *) die "--mode must be cost or closed" 2 ;;
+esac
+ROUNDS=${ROUNDS:-3}
+CONNECTIONS=${CONNECTIONS:-64}
+SECONDS_PER_WINDOW=${SECONDS_PER_WINDOW:-15}
+MODES=${MODES:-ok absent hang 500 413 slow}
+whole_numbers "$ROUNDS" "$SECONDS_PER_WINDOW" "$SETTLE" "$WARMUP" "$WORKERS" "$CONNECTIONS"
 read -r -a MODE_LIST <<<"$MODES"
 [ ${#MODE_LIST[@]} -gt 0 ] || { echo "agent-faults: no --modes" >&2; exit 2; }
 for m in "${MODE_LIST[@]}"; do
     case "$m" in ok|absent|hang|500|413|slow) ;; *) echo "agent-faults: unknown mode $m" >&2; exit 2 ;; esac
 done
-for tool in wrk curl python3; do
-    command -v "$tool" >/dev/null || { echo "agent-faults: $tool is not on the PATH" >&2; exit 2; }
-done
+need_tools wrk curl python3
 
 OUT="${OUT:-$ROOT/bench/target/agent-faults-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$OUT/lib/classes/dev/mpdiag/agent" "$OUT/logs" "$OUT/rounds"
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 HZ=$(getconf CLK_TCK)
 
 # Copies, so that builds running meanwhile cannot swap a jar or a class under a run.
-for f in sample-service/target/sample-service.jar agent/target/mpagent.jar; do
-    [ -f "$ROOT/$f" ] || { echo "agent-faults: no $f; build with: mvn -B -q -o package -DskipTests" >&2; exit 2; }
-    cp "$ROOT/$f" "$OUT/lib/"
-done
+copy_jars "$OUT/lib" sample-service/target/sample-service.jar agent/target/mpagent.jar
 ls "$ROOT"/agent/target/test-classes/dev/mpdiag/agent/FaultyCollector*.class >/dev/null 2>&1 || {
     echo "agent-faults: no agent/target/test-classes/dev/mpdiag/agent/FaultyCollector.class; build with: mvn -B -q -o package -DskipTests" >&2; exit 2; }
 cp "$ROOT"/agent/target/test-classes/dev/mpdiag/agent/FaultyCollector*.class "$OUT/lib/classes/dev/mpdiag/agent/"
@@ -97,33 +127,16 @@ AGENT_JAR="$OUT/lib/mpagent.jar"
 
 # Everything this script starts, so the trap can stop it.
 OFF_PID=""; ON_PID=""; OFF_WORKERS=""; ON_WORKERS=""; COLLECTOR_PID=""; LOAD_PID=""
-stop_pid() {
-    local pid=$1
-    [ -n "$pid" ] || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 cleanup() {
     trap - EXIT INT TERM
     [ -n "$LOAD_PID" ] && kill "$LOAD_PID" 2>/dev/null || true
     stop_pid "$OFF_PID"; stop_pid "$ON_PID"
-    local w
-    for w in $OFF_WORKERS $ON_WORKERS; do
-        for _ in $(seq 1 20); do kill -0 "$w" 2>/dev/null || break; sleep 0.5; done
-        kill -0 "$w" 2>/dev/null && { log "worker $w outlived its supervisor; killing it"; kill -9 "$w" 2>/dev/null || true; }
-    done
+    # shellcheck disable=SC2086
+    reap_workers $OFF_WORKERS $ON_WORKERS
     stop_pid "$COLLECTOR_PID"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-proc_jiffies() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-sum_jiffies() { local s=0 p; for p in "$@"; do s=$((s + $(proc_jiffies "$p"))); done; echo "$s"; }
 
 # The collector stand-in: its mode is whatever the control file says (read every 100 ms).
 CONTROL="$OUT/collector-mode"
@@ -152,27 +165,14 @@ set_mode() {
 
 # start_service NAME [supervisor args...]: sets SERVICE_PORT, SUPERVISOR and WORKER_PIDS.
 start_service() {
-    local name=$1 port admin
+    local name=$1
     shift
-    port=$(free_port); admin=$(free_port)
-    while [ "$admin" = "$port" ]; do admin=$(free_port); done
-    "$JAVA" -jar "$SERVICE_JAR" supervise --workers "$WORKERS" --port "$port" --admin-port "$admin" "$@" \
-        >"$OUT/logs/service-$name.log" 2>&1 &
-    SUPERVISOR=$!
-    SERVICE_PORT=$port
-    await_workers "$admin" "$port" "$WORKERS" "$SUPERVISOR" && return 0
-    echo "agent-faults: the $name service did not come up; see $OUT/logs/service-$name.log" >&2
-    exit 1
+    start_supervisor "$OUT/logs/service-$name.log" "$WORKERS" "$@"
+    SUPERVISOR=$SUPERVISOR_PID
 }
 
 # load PORT SECONDS JSON: one wrk run, bounded by timeout, killable by the trap.
-load() {
-    timeout $(($2 + 60)) "$JAVA" -jar "$SERVICE_JAR" bench run --url "http://127.0.0.1:$1$PATH_UNDER_LOAD" \
-        --duration "${2}s" --connections "$CONNECTIONS" --load wrk --json "$3" >>"$OUT/logs/bench.log" 2>&1 &
-    LOAD_PID=$!
-    wait "$LOAD_PID" || { LOAD_PID=""; return 1; }
-    LOAD_PID=""
-}
+load() { wrk_load "$@"; }
 
 OPTS=${AGENT_OPTIONS_TEMPLATE//\{collector\}/$COLLECTOR_URL}
 {
@@ -200,12 +200,12 @@ window() {
     SEQ=$((SEQ + 1))
     json="$OUT/rounds/r$round-$mode-$which.json"
     # shellcheck disable=SC2086
-    i0=$(sum_jiffies $idle); read -r m0 s0 < <(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9, $2+$3+$4+$7+$8+$9; exit}' /proc/stat)
+    i0=$(sum_jiffies $idle); read -r m0 s0 < <(machine_jiffies)
     t0=$(date +%s.%N)
     if ! load "$port" "$SECONDS_PER_WINDOW" "$json"; then log "round $round $mode $which: load run failed"; return 0; fi
     t1=$(date +%s.%N)
     # shellcheck disable=SC2086
-    i1=$(sum_jiffies $idle); read -r m1 s1 < <(awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9, $2+$3+$4+$7+$8+$9; exit}' /proc/stat)
+    i1=$(sum_jiffies $idle); read -r m1 s1 < <(machine_jiffies)
     python3 - "$json" "$round" "$mode" "$which" "$SEQ" "$i0" "$i1" "$t0" "$t1" "$HZ" "$m0" "$m1" "$s0" "$s1" "$(nproc)" >>"$ROWS" <<'EOF'
 import json, sys
 a = sys.argv[1:]

@@ -12,8 +12,9 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=bench/lib/await-workers.sh
-source "$ROOT/bench/lib/await-workers.sh"
+BENCH=agent-overhead-attach
+# shellcheck source=bench/lib/common.sh
+source "$ROOT/bench/lib/common.sh"
 JAVA=${JAVA:-java}
 JCMD=${JCMD:-jcmd}
 ROUNDS=6
@@ -61,76 +62,34 @@ while [ $# -gt 0 ]; do
         *) echo "agent-overhead-attach: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
-for n in "$ROUNDS" "$DURATION" "$WARMUP" "$WORKERS" "$CONNECTIONS"; do
-    [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "agent-overhead-attach: $n is not a positive number" >&2; exit 2; }
-done
-for tool in wrk curl python3 "$JCMD"; do
-    command -v "$tool" >/dev/null || { echo "agent-overhead-attach: $tool not found" >&2; exit 2; }
-done
+whole_numbers "$ROUNDS" "$DURATION" "$WARMUP" "$WORKERS" "$CONNECTIONS"
+for n in "$ROUNDS" "$DURATION" "$WORKERS" "$CONNECTIONS"; do [ "$n" -gt 0 ] || die "$n is not a positive number" 2; done
+need_tools wrk curl python3 "$JCMD"
 OUT=${OUT:-$ROOT/bench/target/agent-overhead-attach-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT/lib" "$OUT/logs" "$OUT/rounds"
-for jar in agent/target/mpagent.jar collector/target/mpdiag.jar sample-service/target/sample-service.jar; do
-    [ -f "$ROOT/$jar" ] || { echo "agent-overhead-attach: missing $jar (mvn -B -q -o package -DskipTests)" >&2; exit 2; }
-    cp "$ROOT/$jar" "$OUT/lib/"   # copies: a build meanwhile cannot swap a jar under a run
-done
+copy_jars "$OUT/lib" agent/target/mpagent.jar collector/target/mpdiag.jar sample-service/target/sample-service.jar
 AGENT_JAR=$OUT/lib/mpagent.jar
 SERVICE_JAR=$OUT/lib/sample-service.jar
 COLLECTOR_JAR=$OUT/lib/mpdiag.jar
-
-log() { echo "[$(date +%H:%M:%S)] $*"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 SUPERVISOR_PID=""
 WORKER_PIDS=""
 COLLECTOR_PID=""
 LOAD_PID=""
-stop_service() {
-    [ -n "$SUPERVISOR_PID" ] || return 0
-    kill -TERM "$SUPERVISOR_PID" 2>/dev/null || true
-    for _ in $(seq 1 60); do kill -0 "$SUPERVISOR_PID" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$SUPERVISOR_PID" 2>/dev/null || true
-    wait "$SUPERVISOR_PID" 2>/dev/null || true
-    for w in $WORKER_PIDS; do kill -9 "$w" 2>/dev/null || true; done
-    SUPERVISOR_PID=""
-    WORKER_PIDS=""
-}
 cleanup() {
     trap - EXIT INT TERM
     [ -n "$LOAD_PID" ] && kill "$LOAD_PID" 2>/dev/null || true
     stop_service
-    [ -n "$COLLECTOR_PID" ] && kill "$COLLECTOR_PID" 2>/dev/null || true
+    stop_pid "$COLLECTOR_PID"
 }
 trap cleanup EXIT INT TERM
 
-port=$(free_port)
-mkdir -p "$OUT/collector-data"
-"$JAVA" -jar "$COLLECTOR_JAR" serve --port "$port" --data "$OUT/collector-data" >"$OUT/logs/collector.log" 2>&1 &
-COLLECTOR_PID=$!
-COLLECTOR_URL="http://127.0.0.1:$port"
-for _ in $(seq 1 120); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$COLLECTOR_URL/" 2>/dev/null)" != 000 ] && break
-    sleep 0.5
-done
+start_collector "$COLLECTOR_JAR"
 
-start_service() {
-    local tag=$1 admin
-    SERVICE_PORT=$(free_port); admin=$(free_port)
-    "$JAVA" -jar "$SERVICE_JAR" supervise --workers "$WORKERS" --port "$SERVICE_PORT" --admin-port "$admin" \
-        >"$OUT/logs/$tag.log" 2>&1 &
-    SUPERVISOR_PID=$!
-    await_workers "$admin" "$SERVICE_PORT" "$WORKERS" "$SUPERVISOR_PID" && return 0
-    echo "agent-overhead-attach: the service did not come up; see $OUT/logs/$tag.log" >&2
-    exit 1
-}
+start_service() { start_supervisor "$OUT/logs/$1.log" "$WORKERS"; }
 
 # One wrk run of $2 seconds; its JSON goes to $1.
-load() {
-    timeout $(($2 + 60)) "$JAVA" -jar "$SERVICE_JAR" bench run --url "http://127.0.0.1:$SERVICE_PORT$PATH_UNDER_LOAD" \
-        --duration "${2}s" --connections "$CONNECTIONS" --load wrk --json "$1" >>"$OUT/logs/bench.log" 2>&1 &
-    LOAD_PID=$!
-    wait "$LOAD_PID"
-    LOAD_PID=""
-}
+load() { wrk_load "$SERVICE_PORT" "$2" "$1"; }
 figures() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%.1f %.2f" % (r["qps"], r["p99Ms"]))' "$1"; }
 
 ROWS=$OUT/rows.tsv

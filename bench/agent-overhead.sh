@@ -5,17 +5,19 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=bench/lib/await-workers.sh
-source "$ROOT/bench/lib/await-workers.sh"
+BENCH=agent-overhead
+# shellcheck source=bench/lib/common.sh
+source "$ROOT/bench/lib/common.sh"
 
-ROUNDS=5
-DURATION=15
+ROUNDS=""
+DURATION=""
 WARMUP=auto
 WARMUP_MAX=150
 WORKERS=2
-CONNECTIONS=64
+CONNECTIONS=""
 PATH_UNDER_LOAD=/api/orders
-MODE=auto
+MODE=cost
+COST_ARGS=()
 CONFIGS=""
 OUT=""
 PIN=""
@@ -24,25 +26,35 @@ AGENT_OPTIONS_TEMPLATE='collector={collector},profile={profile},label.bench={tag
 
 usage() {
     cat <<EOF
-Usage: bench/agent-overhead.sh [options]
+Usage: bench/agent-overhead.sh [options] [-- bench-cost options]
 
-Starts the sample service (supervise, N workers) once per configuration per round, warms it up, drives
-wrk load at it for the measured window, and stops it; configurations alternate round-robin (the first one
+Default (--mode cost): what the agent costs per request, at a fixed rate, apart from the collector's cost.
+Runs sample-service.jar's bench cost (bench/README.md, "bench cost"): one worker JVM per configuration
+plus two without the agent (off and off2, the noise floor), the measured one alone on cpu 1 and the rest
+with the collector and the load on cpu 0; per round each at half of off's capacity (open loop) and at
+saturation; medians of paired ratios with 95% bootstrap intervals. --rounds (10), --duration (20 s),
+--configs (default "default"; off and off2 are always there), --connections (32) and --path pass on;
+anything after -- goes to bench cost as it is (e.g. -- --warmup 90s --saturation 8s).
+
+--mode agent|jfr|auto, the earlier closed-loop measurement: starts the sample service (supervise,
+N workers) once per configuration per round, warms it up, drives wrk load at it for the measured
+window, and stops it; configurations alternate round-robin (the first one
 rotates each round), so each sees the same machine. Then prints medians and ratios against "off".
 
-  --rounds N           rounds (default $ROUNDS)
-  --duration S         measured seconds per run (default $DURATION)
+  --rounds N           rounds (default 10 in cost mode, else 5)
+  --duration S         measured seconds per run (default 20 in cost mode, else 15)
   --warmup S|auto      load before each measured window, in 5 s steps: S seconds, or auto (default):
                        until the JIT compiler threads used under 5% of the workers' CPU in a step, at
                        least 30 s and at most --warmup-max (default $WARMUP_MAX) s; a worker on one core
                        takes one to two minutes to finish compiling /api/orders
   --workers N          worker JVMs (default $WORKERS)
-  --connections N      wrk connections (default $CONNECTIONS)
+  --connections N      wrk connections (default 64; 32 in cost mode)
   --path P             endpoint under load (default $PATH_UNDER_LOAD)
   --pin                pin worker i to core i (supervise --pin)
-  --mode M             agent: the agent records and streams to a collector this script starts;
+  --mode M             cost (default): per request at a fixed rate, above;
+                       agent: the agent records and streams to a collector this script starts;
                        jfr: -XX:StartFlightRecording with the same settings, no agent, no collector;
-                       auto (default): agent when the agent and collector support it, else jfr
+                       auto: agent when the agent and collector support it, else jfr
   --configs "A B ..."  configurations (default agent: "off default contention leak stock",
                        jfr: "off default stock"); any profiles/NAME.jfc is a configuration, and so is
                        a path to a .jfc file (named after the file); "stock" is the JDK's own
@@ -72,17 +84,28 @@ while [ $# -gt 0 ]; do
         --agent-options) AGENT_OPTIONS_TEMPLATE="$2"; shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
+        --) shift; COST_ARGS=("$@"); break ;;
         *) echo "agent-overhead: unknown option $1" >&2; usage >&2; exit 2 ;;
     esac
 done
+if [ "$MODE" = cost ]; then
+    [ -z "$PIN" ] && [ "$WORKERS" = 2 ] && [ "$WARMUP" = auto ] && [ "$WARMUP_MAX" = 150 ] || die "--workers, --pin, --warmup and --warmup-max belong to --mode agent|jfr; bench cost takes --warmup after --" 2
+    [ "$AGENT_OPTIONS_TEMPLATE" = 'collector={collector},profile={profile},label.bench={tag}' ] || die "--agent-options belongs to --mode agent; in cost mode a configuration is a profile, a .jfc, stock or async" 2
+    whole_numbers ${ROUNDS:-10} ${DURATION:-20} ${CONNECTIONS:-32}
+    OUT="${OUT:-$ROOT/bench/target/agent-overhead-$(date +%Y%m%d-%H%M%S)}"
+    args=(--pairs "${ROUNDS:-10}" --window "${DURATION:-20}s" --connections "${CONNECTIONS:-32}" --path "$PATH_UNDER_LOAD")
+    configs=""
+    for c in $CONFIGS; do [ "$c" = off ] || configs+="$c "; done   # bench cost always runs off and off2
+    [ -n "$configs" ] && args+=(--configs "${configs% }")
+    cost_bench "${args[@]}" "${COST_ARGS[@]}"
+fi
+[ ${#COST_ARGS[@]} -eq 0 ] || die "options after -- are bench cost's; they need --mode cost" 2
+ROUNDS=${ROUNDS:-5}
+CONNECTIONS=${CONNECTIONS:-64}
+DURATION=${DURATION:-15}
 [ "$WARMUP" = auto ] || [ -n "${WARMUP##*[!0-9]*}" ] || { echo "agent-overhead: --warmup takes seconds or auto" >&2; exit 2; }
-for n in "$ROUNDS" "$DURATION" "$WARMUP_MAX" "$WORKERS" "$CONNECTIONS"; do
-    case "$n" in ''|*[!0-9]*) echo "agent-overhead: '$n' is not a whole number" >&2; exit 2 ;; esac
-done
-
-for tool in wrk curl python3 unzip; do
-    command -v "$tool" >/dev/null || { echo "agent-overhead: $tool is not on the PATH" >&2; exit 2; }
-done
+whole_numbers "$ROUNDS" "$DURATION" "$WARMUP_MAX" "$WORKERS" "$CONNECTIONS"
+need_tools wrk curl python3 unzip
 JAVA_HOME_RUN="$(dirname "$(dirname "$(readlink -f "$(command -v "$JAVA")")")")"
 JSTAT="$JAVA_HOME_RUN/bin/jstat"
 JCMD="$JAVA_HOME_RUN/bin/jcmd"
@@ -92,12 +115,9 @@ STOCK_JFC="$JAVA_HOME_RUN/lib/jfr/default.jfc"
 OUT="${OUT:-$ROOT/bench/target/agent-overhead-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$OUT/lib" "$OUT/logs" "$OUT/rounds" "$OUT/profiles"
 HZ=$(getconf CLK_TCK)
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
 # Copies, so that builds running meanwhile cannot swap a jar or a profile under a run.
-[ -f "$ROOT/sample-service/target/sample-service.jar" ] || {
-    echo "agent-overhead: no sample-service/target/sample-service.jar; build with: mvn -B -q -o package -DskipTests -pl sample-service -am" >&2; exit 2; }
-cp "$ROOT/sample-service/target/sample-service.jar" "$OUT/lib/"
+copy_jars "$OUT/lib" sample-service/target/sample-service.jar
 [ -f "$ROOT/agent/target/mpagent.jar" ] && cp "$ROOT/agent/target/mpagent.jar" "$OUT/lib/"
 [ -f "$ROOT/collector/target/mpdiag.jar" ] && cp "$ROOT/collector/target/mpdiag.jar" "$OUT/lib/"
 cp "$ROOT"/profiles/*.jfc "$OUT/profiles/"
@@ -175,13 +195,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-# CPU jiffies (utime+stime) of a process, 0 when it is gone.
-proc_jiffies() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-
 # The recorder threads of processes, one "tid<TAB>name<TAB>ns on CPU" line each: JFR's own threads and
 # the agent's (Linux cuts thread names at 15 characters).
 recorder_threads() {
@@ -210,39 +223,7 @@ compiler_ns() {
     echo "$total"
 }
 
-machine_jiffies() { awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9, $2+$3+$4+$7+$8+$9; exit}' /proc/stat; }
 
-stop_service() {
-    [ -n "$SUPERVISOR_PID" ] || return 0
-    kill -TERM "$SUPERVISOR_PID" 2>/dev/null || true
-    for _ in $(seq 1 60); do kill -0 "$SUPERVISOR_PID" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$SUPERVISOR_PID" 2>/dev/null || true
-    wait "$SUPERVISOR_PID" 2>/dev/null || true
-    local w
-    for w in $WORKER_PIDS; do
-        for _ in $(seq 1 20); do kill -0 "$w" 2>/dev/null || break; sleep 0.5; done
-        if kill -0 "$w" 2>/dev/null; then log "worker $w outlived its supervisor; killing it"; kill -9 "$w" 2>/dev/null || true; fi
-    done
-    SUPERVISOR_PID=""
-    WORKER_PIDS=""
-}
-
-COLLECTOR_URL=""
-start_collector() {
-    local port
-    port=$(free_port)
-    mkdir -p "$OUT/collector-data"
-    "$JAVA" -jar "$COLLECTOR_JAR" serve --port "$port" --data "$OUT/collector-data" >"$OUT/logs/collector.log" 2>&1 &
-    COLLECTOR_PID=$!
-    COLLECTOR_URL="http://127.0.0.1:$port"
-    for _ in $(seq 1 120); do
-        [ "$(curl -s -o /dev/null -w '%{http_code}' "$COLLECTOR_URL/" 2>/dev/null)" != 000 ] && { log "collector pid $COLLECTOR_PID on $COLLECTOR_URL"; return 0; }
-        kill -0 "$COLLECTOR_PID" 2>/dev/null || break
-        sleep 0.5
-    done
-    echo "agent-overhead: the collector did not start; see $OUT/logs/collector.log" >&2
-    exit 1
-}
 
 # Supervisor arguments of one configuration.
 config_args() {
@@ -266,31 +247,14 @@ config_args() {
 }
 
 start_service() {
-    local c=$1 tag=$2 port admin args=()
-    port=$(free_port); admin=$(free_port)
-    while [ "$admin" = "$port" ]; do admin=$(free_port); done
+    local c=$1 tag=$2 args=()
     mapfile -t args < <(config_args "$c" "$tag")
-    "$JAVA" -jar "$SERVICE_JAR" supervise --workers "$WORKERS" --port "$port" --admin-port "$admin" $PIN \
-        "${args[@]}" >"$OUT/logs/$tag.log" 2>&1 &
-    SUPERVISOR_PID=$!
-    SERVICE_PORT=$port
-    ADMIN_PORT=$admin
-    await_workers "$admin" "$port" "$WORKERS" "$SUPERVISOR_PID" && return 0
-    echo "agent-overhead: the service ($tag) did not come up; see $OUT/logs/$tag.log" >&2
-    exit 1
+    start_supervisor "$OUT/logs/$tag.log" "$WORKERS" $PIN "${args[@]}"
 }
 
-# One bench run; its JSON goes to $1. Bounded by timeout, killable by the trap.
-load() {
-    local json=$1 seconds=$2
-    timeout $((seconds + 60)) "$JAVA" -jar "$SERVICE_JAR" bench run --url "http://127.0.0.1:$SERVICE_PORT$PATH_UNDER_LOAD" \
-        --duration "${seconds}s" --connections "$CONNECTIONS" --load wrk --json "$json" >>"$OUT/logs/bench.log" 2>&1 &
-    LOAD_PID=$!
-    wait "$LOAD_PID" || { LOAD_PID=""; return 1; }
-    LOAD_PID=""
-}
+# One bench run; its JSON goes to $1.
+load() { wrk_load "$SERVICE_PORT" "$2" "$1"; }
 
-sum_jiffies() { local s=0 p; for p in "$@"; do s=$((s + $(proc_jiffies "$p"))); done; echo "$s"; }
 sum_compiler() { local s=0 p; for p in "$@"; do s=$((s + $(compiler_ns "$p"))); done; echo "$s"; }
 
 ROWS="$OUT/rows.tsv"
@@ -407,7 +371,7 @@ EOF
     echo "# stock = $STOCK_JFC; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT/header.txt"
 
-[ "$MODE" = agent ] && start_collector
+[ "$MODE" = agent ] && start_collector "$COLLECTOR_JAR"
 n=${#CONFIG_LIST[@]}
 for ((round = 1; round <= ROUNDS; round++)); do
     for ((k = 0; k < n; k++)); do

@@ -51,7 +51,7 @@ for part in ${parts//,/ }; do
     fuzz) it collector BadInputFuzzIT -Dmpdiag.fuzz.requests="$fuzz_requests" ;;
     crash) it collector CrashDurabilityIT -Dmpdiag.crash.rounds="$crash_rounds" ;;
     load) bench/soak-load.sh ;;
-    faults) bench/agent-faults.sh ;;
+    faults) bench/agent-faults.sh --rounds 3 --seconds 15 ;;
     supervisor)
       ok=0
       for ((i = 1; i <= supervisor_runs; i++)); do
