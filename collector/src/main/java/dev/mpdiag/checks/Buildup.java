@@ -38,6 +38,39 @@ record Buildup(Shape shape, double baseline, double peak, double recent, long fr
     static final int RECENT_MIN_POINTS = 1;
     /** Held means at least this share of the rise to the peak is still there now. */
     static final double HELD_SHARE = 0.5;
+    /**
+     * Without a judged climb, a gauge still climbs when its last point is its peak and its later half rose by at
+     * least this share of the whole rise: a linear climb rises by half its rise there, a level that grew and held
+     * by its noise.
+     */
+    static final double LATER_RISE_SHARE = 0.25;
+
+    /**
+     * The build-up of points when no climb could be judged (too few points or too little time past warm-up, as
+     * with a heap that had four old cycles in a short run): whether it still climbs is read from its later half.
+     */
+    static Buildup of(NavigableMap<Long, Double> points, int minPoints, double minRise) {
+        Buildup b = of(points, minPoints, false, minRise);
+        if (b == null || b.shape != Shape.GREW_AND_HELD) {
+            return b;
+        }
+        long middle = b.fromMillis + (b.toMillis - b.fromMillis) / 2;
+        Map.Entry<Long, Double> before = null;
+        double last = Double.NaN;
+        for (Map.Entry<Long, Double> e : points.entrySet()) {
+            if (Double.isNaN(e.getValue())) {
+                continue;
+            }
+            if (e.getKey() <= middle) {
+                before = e;
+            }
+            last = e.getValue();
+        }
+        double laterRise = before == null ? 0 : last - before.getValue();
+        boolean stillClimbing = last >= b.peak && laterRise >= minRise
+                && laterRise >= LATER_RISE_SHARE * (b.peak - b.baseline);
+        return stillClimbing ? new Buildup(Shape.CLIMBING, b.baseline, b.peak, b.recent, b.fromMillis, b.toMillis) : b;
+    }
 
     /**
      * The build-up of points; null with fewer than {@code minPoints}. {@code climbing} says whether the series

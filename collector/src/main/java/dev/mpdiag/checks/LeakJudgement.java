@@ -36,7 +36,9 @@ record LeakJudgement(Buildup buildup, Climb climb, Verdict climbVerdict, Verdict
         Verdict climbVerdict = longEnough
                 ? c.verdict(perSecondToRate, l.warnPerMinute(), l.failPerMinute(), l.minFit(), l.minRise()) : Verdict.NOT_APPLICABLE;
         // What is held needs only a baseline and one later point (one old collection is enough for the heap).
-        Buildup b = Buildup.of(points, 2, climbVerdict.compareTo(Verdict.WARN) >= 0, l.minRise());
+        // A judged climb names the shape; where none could be judged, the points' later half does.
+        Buildup b = longEnough ? Buildup.of(points, 2, climbVerdict.compareTo(Verdict.WARN) >= 0, l.minRise())
+                : Buildup.of(points, 2, l.minRise());
         if (b == null) {
             return null;
         }
