@@ -15,7 +15,7 @@ final class Machine {
         int online = onlineCores();
         int usable = Runtime.getRuntime().availableProcessors();
         String cores = online == usable || online <= 0 ? usable + (usable == 1 ? " core" : " cores")
-                : online + " cores (this JVM may use " + usable + ")";
+                : online + " cores, this JVM may use " + usable;
         return String.format(Locale.ROOT, "%s (%s), %d GiB RAM, JDK %s", cores, cpuModel(), memoryGiB(), jdk());
     }
 

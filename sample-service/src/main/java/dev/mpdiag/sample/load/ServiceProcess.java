@@ -79,7 +79,7 @@ final class ServiceProcess {
             cmd.add("-javaagent:" + agent + (agentOptions == null || agentOptions.isEmpty() ? "" : "=" + agentOptions));
         }
         cmd.addAll(List.of("-jar", jar.toString(), "serve", "--port", Integer.toString(port)));
-        return start(cmd, port, -1, 1, log, progress);
+        return single(cmd, port, log, progress);
     }
 
     /** One serving JVM started by a command of the caller's (a pinned, configured worker), ready like serve. */
