@@ -39,15 +39,10 @@ record Buildup(Shape shape, double baseline, double peak, double recent, long fr
     /** Held means at least this share of the rise to the peak is still there now. */
     static final double HELD_SHARE = 0.5;
     /**
-     * Without a judged climb, a gauge still climbs when its last point is its peak and its later half rose by at
-     * least this share of the whole rise: a linear climb rises by half its rise there, a level that grew and held
-     * by its noise.
-     */
-    static final double LATER_RISE_SHARE = 0.25;
-
-    /**
      * The build-up of points when no climb could be judged (too few points or too little time past warm-up, as
-     * with a heap that had four old cycles in a short run): whether it still climbs is read from its later half.
+     * with a heap that had four old cycles in a short run): it still climbs when its last point is its peak and
+     * its later half rose by more than minRise. A level that grew and held rises there by its noise only; a
+     * step when the leak began (100 MB at once, then 2 MB a second) does not hide the climb after it.
      */
     static Buildup of(NavigableMap<Long, Double> points, int minPoints, double minRise) {
         Buildup b = of(points, minPoints, false, minRise);
@@ -67,8 +62,7 @@ record Buildup(Shape shape, double baseline, double peak, double recent, long fr
             last = e.getValue();
         }
         double laterRise = before == null ? 0 : last - before.getValue();
-        boolean stillClimbing = last >= b.peak && laterRise >= minRise
-                && laterRise >= LATER_RISE_SHARE * (b.peak - b.baseline);
+        boolean stillClimbing = last >= b.peak && laterRise > minRise;
         return stillClimbing ? new Buildup(Shape.CLIMBING, b.baseline, b.peak, b.recent, b.fromMillis, b.toMillis) : b;
     }
 
