@@ -14,7 +14,8 @@ import java.util.concurrent.locks.LockSupport;
  * Every 700 ms it stops an in-process recording that enables jdk.OldObjectSample: like the agent's copy(true)
  * cuts, each stop writes the live samples. JFR takes the stopping recording's cutoff, so the cuts alternate
  * between paths to GC roots (cutoff infinity) and none (cutoff 0): both kinds of sample are then certain to be
- * in the file, not left to whether the end-of-run dump finds a chain.
+ * in the file, not left to whether the end-of-run dump finds a chain. A last cut with chains follows the end of the
+ * filling, so no sample the sampler still holds is left with only cutoff-0 sightings.
  *
  * <p>Usage: LeakWorkload millis
  */
@@ -89,6 +90,9 @@ public final class LeakWorkload {
             Thread.sleep(100);
         }
         filler.join();
+        // The last word is a cut with chains, taken once the map has stopped growing: every sample the sampler
+        // still holds then has its path, however many it took after the last timed cut with chains.
+        cut(true);
         System.out.println("entries " + LeakCache.ENTRIES.size() + ", leaky workers " + workers);
     }
 
