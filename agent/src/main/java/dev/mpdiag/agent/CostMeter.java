@@ -106,7 +106,8 @@ final class CostMeter {
             lastShipped = shipped;
             health.cost(share(agentCpu + jfrCpu, processCpu),
                     share(agentCpuTotal + jfrCpuTotal, process < 0 ? -1 : process - startProcessCpu),
-                    agentCpuTotal, jfrCpuTotal, shippedPerSecond);
+                    agentCpuTotal, jfrCpuTotal, shippedPerSecond,
+                    processCpu < 0 || window <= 0 ? -1 : (long) (processCpu * 1e3 / window));
             AgentCostEvent e = new AgentCostEvent();
             if (e.isEnabled()) {
                 e.cpuShare = share(agentCpu + jfrCpu, processCpu);
@@ -134,6 +135,10 @@ final class CostMeter {
 
     long jfrCpu() {
         return jfrCpu;
+    }
+
+    long window() {
+        return window;
     }
 
     long processCpu() {

@@ -26,6 +26,7 @@ final class Health implements AgentHealthMBean {
     private volatile long agentCpuNanos;
     private volatile long jfrCpuNanos;
     private volatile long shippedPerSecond;
+    private volatile long processCpuMsPerSecond = -1;
 
     private final Identity identity;
     private final String collector;
@@ -42,10 +43,12 @@ final class Health implements AgentHealthMBean {
 
     /**
      * The last cut interval's cost: the agent's and JFR's threads' share of the process's CPU in it and since the
-     * agent started (-1: unknown), their CPU since then, and the bytes shipped per second in the interval.
+     * agent started (-1: unknown), their CPU since then, the bytes shipped per second in the interval, and the whole
+     * process's CPU in it in milliseconds per second (-1: unknown): a large share of a near-idle process is small.
      */
-    void cost(double share, double shareTotal, long agentCpu, long jfrCpu, long shippedRate) {
+    void cost(double share, double shareTotal, long agentCpu, long jfrCpu, long shippedRate, long processMsPerSecond) {
         cpuShare = share;
+        processCpuMsPerSecond = processMsPerSecond;
         cpuShareTotal = shareTotal;
         agentCpuNanos = agentCpu;
         jfrCpuNanos = jfrCpu;
@@ -70,7 +73,7 @@ final class Health implements AgentHealthMBean {
                 + "&lastError=" + URLEncoder.encode(lastError, StandardCharsets.UTF_8)
                 + (cpuShare < 0 && cpuShareTotal < 0 ? "" : "&cpuShare=" + ratio(cpuShare) + "&cpuShareTotal=" + ratio(cpuShareTotal)
                         + "&agentCpuMs=" + agentCpuNanos / 1_000_000 + "&jfrCpuMs=" + jfrCpuNanos / 1_000_000
-                        + "&shippedPerSecond=" + shippedPerSecond);
+                        + "&shippedPerSecond=" + shippedPerSecond + "&processCpuMsPerSecond=" + processCpuMsPerSecond);
     }
 
     /** A share with 5 decimals, or -1; never in a locale's notation. */

@@ -76,6 +76,11 @@ class CostMeterTest {
         double share = Double.parseDouble(form.get("cpuShare"));
         assertTrue(share > 0 && share <= 1, "cpuShare " + share);
         assertTrue(Long.parseLong(form.get("agentCpuMs")) >= BURN_NANOS * 9 / 10 / 1_000_000, form.toString());
+        // The burner ran in the window, so the process used at least its share of the window per second.
+        long window = meter.window();
+        long rate = Long.parseLong(form.get("processCpuMsPerSecond"));
+        assertTrue(rate >= agent * 1000 / window * 9 / 10 && rate <= 1000L * Runtime.getRuntime().availableProcessors() + 100,
+                rate + " ms/s over a window of " + window + " ns with " + agent + " ns burned: " + form);
         // The burner is gone: the next window holds none of its time.
         meter.sample();
         assertTrue(meter.agentCpu() < BURN_NANOS / 10, "after the burner ended: " + meter.agentCpu() + " ns");

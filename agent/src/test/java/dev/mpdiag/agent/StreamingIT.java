@@ -111,7 +111,8 @@ class StreamingIT {
             List<String> base = List.of("shipped", "uploads", "retries", "drops", "droppedBytes", "rejected",
                     "spoolBytes", "lastError");
             List<String> withCost = new java.util.ArrayList<>(base);
-            withCost.addAll(List.of("cpuShare", "cpuShareTotal", "agentCpuMs", "jfrCpuMs", "shippedPerSecond"));
+            withCost.addAll(List.of("cpuShare", "cpuShareTotal", "agentCpuMs", "jfrCpuMs", "shippedPerSecond",
+                    "processCpuMsPerSecond"));
             // The cost fields come once the first cut has measured them, and stay from then on.
             List<String> keys = List.copyOf(health.keySet());
             assertTrue(keys.equals(withCost) || !costSeen && keys.equals(base), jdk + "seq " + u.seq() + ": " + keys);
@@ -123,6 +124,9 @@ class StreamingIT {
                 assertTrue(share == -1 || share >= 0 && share <= 1, jdk + "cpuShare " + share);
                 assertTrue(total > 0 && total <= 1, jdk + "cpuShareTotal " + total);
                 assertTrue(Long.parseLong(health.get("jfrCpuMs")) >= 0, jdk + health);
+                // The process's CPU rate: known on Linux, and at most its cores' worth of ms per second.
+                long rate = Long.parseLong(health.get("processCpuMsPerSecond"));
+                assertTrue(rate >= 0 && rate <= 1000L * Runtime.getRuntime().availableProcessors() + 100, jdk + health);
             }
             // One sender, one upload at a time: each upload reports exactly the ones acknowledged before it.
             assertEquals(Long.toString(shipped), health.get("shipped"), jdk + "seq " + u.seq());

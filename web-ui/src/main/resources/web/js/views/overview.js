@@ -248,18 +248,25 @@ export async function mount(root, ctx) {
       !checks ? el('span.muted', '\u2026') : null);
   }
 
+  // Below this the process is near idle (2% of one core), and a share of its CPU is a share of almost nothing.
+  const NEAR_IDLE_MS_PER_S = 20;
+
   // The agent's own figure, measured in the process each cut (its threads' and JFR's CPU over the process's).
   function agentCost(h) {
     const share = h.cpuShare === undefined ? -1 : +h.cpuShare;
     if (!(share >= 0)) return null;
     const total = +h.cpuShareTotal;
-    return el('div', {dataset: {role: 'agent-cost', share: String(share)},
+    const processMs = h.processCpuMsPerSecond === undefined ? -1 : +h.processCpuMsPerSecond;
+    const idle = processMs >= 0 && processMs < NEAR_IDLE_MS_PER_S;
+    return el('div', {dataset: {role: 'agent-cost', share: String(share), processMs: String(processMs)},
       title: 'CPU of mpagent\'s and JFR\'s threads over this process\'s CPU in the last cut interval'
         + (total >= 0 ? '; ' + fmtPct(total) + ' since the agent started' : '')
         + '; agent threads ' + fmtNanos((+h.agentCpuMs || 0) * 1e6) + ', JFR threads ' + fmtNanos((+h.jfrCpuMs || 0) * 1e6)
-        + ' so far; ships ' + fmtBytes(+h.shippedPerSecond || 0) + '/s. Events written in the application\'s own'
+        + ' so far; ships ' + fmtBytes(+h.shippedPerSecond || 0) + '/s'
+        + (processMs >= 0 ? '; the process used ' + fmtNum(processMs, 0) + ' ms of CPU per second' : '') + '. Events written in the application\'s own'
         + ' threads are not in it: bench/agent-overhead.sh measures that per request.'},
-      'mpagent: ' + fmtPct(share) + ' of this process\'s CPU');
+      'mpagent: ' + fmtPct(share) + ' of this process\'s CPU'
+        + (idle ? ' (' + fmtNum(share * processMs, 1) + ' ms/s; the process is near idle)' : ''));
   }
 
   function updateServiceBadges(sec) {
