@@ -2,8 +2,10 @@ package dev.mpdiag.engine;
 
 import dev.mpdiag.jfr.ChunkSplitter;
 import dev.mpdiag.jfr.JfrFormatException;
+import dev.mpdiag.jfr.Unpacker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,25 +74,83 @@ public final class RecordingAnalyzer {
     public Result analyze(List<Input> inputs, Progress progress) throws IOException {
         List<ChunkSplitter.Split> splits = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        long totalBytes = 0;
-        for (Input in : inputs) {
-            ChunkSplitter.Split split;
-            try {
-                split = in.file != null ? ChunkSplitter.split(in.file) : ChunkSplitter.split(in.bytes);
-            } catch (JfrFormatException e) {
-                throw new InputException(in.name, e.getMessage());
-            } catch (IOException e) {
-                throw new InputException(in.name, "cannot read: " + e.getMessage());
+        List<Path> unpacked = new ArrayList<>();
+        try {
+            long totalBytes = 0;
+            for (Input in : inputs) {
+                ChunkSplitter.Split split = split(in, progress, warnings, unpacked);
+                if (split.warning() != null) {
+                    warnings.add(in.name + ": " + split.warning());
+                }
+                splits.add(split);
+                for (ByteBuffer c : split.chunks()) {
+                    totalBytes += c.limit();
+                }
             }
-            if (split.warning() != null) {
-                warnings.add(in.name + ": " + split.warning());
-            }
-            splits.add(split);
-            for (ByteBuffer c : split.chunks()) {
-                totalBytes += c.limit();
+            return merge(inputs, summarizeAll(inputs, splits, totalBytes, progress, warnings), warnings);
+        } finally {
+            // The temporary copies of compressed inputs go as soon as their chunks are summarized (a mapped
+            // file may be deleted while mapped; deleteOnExit covers a platform that refuses).
+            for (Path p : unpacked) {
+                Files.deleteIfExists(p);
             }
         }
-        Summary[] perInput = summarizeAll(inputs, splits, totalBytes, progress, warnings);
+    }
+
+    // Splits one input into chunks, unpacking it first when it is gzip or zip.
+    private static ChunkSplitter.Split split(Input in, Progress progress, List<String> warnings, List<Path> unpacked)
+            throws IOException {
+        try {
+            if (in.file != null) {
+                Unpacker.Packing packing = Unpacker.packingOf(in.file);
+                if (packing == Unpacker.Packing.NONE) {
+                    return ChunkSplitter.split(in.file);
+                }
+                long size = Files.size(in.file);
+                String what = "unpacking " + in.file.getFileName();
+                Unpacker.UnpackedFile u = Unpacker.unpack(in.file, packing, tmpDir(),
+                        read -> progress.update(read, size, what));
+                unpacked.add(u.file());
+                if (u.warning() != null) {
+                    warnings.add(in.name + ": " + u.warning());
+                }
+                return unpackedSplit(() -> ChunkSplitter.split(u.file()), packing);
+            }
+            Unpacker.Packing packing = Unpacker.packingOf(in.bytes);
+            if (packing == Unpacker.Packing.NONE) {
+                return ChunkSplitter.split(in.bytes);
+            }
+            Unpacker.UnpackedBytes u = Unpacker.unpack(in.bytes, packing, Integer.MAX_VALUE - 16);
+            if (u.warning() != null) {
+                warnings.add(in.name + ": " + u.warning());
+            }
+            return unpackedSplit(() -> ChunkSplitter.split(u.bytes()), packing);
+        } catch (JfrFormatException e) {
+            throw new InputException(in.name, e.getMessage());
+        } catch (IOException e) {
+            throw new InputException(in.name, "cannot read: " + e.getMessage());
+        }
+    }
+
+    private interface Splitting {
+        ChunkSplitter.Split split() throws IOException;
+    }
+
+    // "gzip-compressed, but what it holds is not a JFR file", so the user knows the unpacking went well.
+    private static ChunkSplitter.Split unpackedSplit(Splitting s, Unpacker.Packing packing) throws IOException {
+        try {
+            return s.split();
+        } catch (JfrFormatException e) {
+            throw new JfrFormatException(packing.name().toLowerCase(java.util.Locale.ROOT)
+                    + "-compressed, but what it holds is " + e.getMessage());
+        }
+    }
+
+    private static Path tmpDir() {
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    private Result merge(List<Input> inputs, Summary[] perInput, List<String> warnings) {
         Map<String, ProcessSummary> byProcess = new LinkedHashMap<>();
         Summary merged = new Summary();
         for (int i = 0; i < inputs.size(); i++) {

@@ -7,10 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mpdiag.jfr.ChunkSplitter;
 import dev.mpdiag.testing.Cli;
 import dev.mpdiag.testing.Recordings;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +90,54 @@ class BadInputTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("warning") && r.err().contains("skipped 1000 bytes") && r.err().contains("2 intact chunks"),
                 r.err());
+        assertTrue(r.out().contains("Workload$HotLoop.spin"), r.out());
+    }
+
+    @Test
+    void gzipThatHoldsNoJfr() throws Exception {
+        Path f = tmp.resolve("notes.jfr.gz");
+        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(f))) {
+            o.write("plain text, gzipped\n".repeat(20).getBytes(StandardCharsets.UTF_8));
+        }
+        assertRejected(Cli.run("analyze", f.toString()), f, "gzip-compressed, but what it holds is not a JFR file");
+    }
+
+    @Test
+    void corruptGzipHeader() throws Exception {
+        byte[] b = new byte[200];
+        b[0] = 0x1F;
+        b[1] = (byte) 0x8B;
+        b[2] = 99; // no such compression method
+        Path f = Files.write(tmp.resolve("bad.jfr.gz"), b);
+        assertRejected(Cli.run("flame", f.toString()), f, "gzip: corrupt header");
+    }
+
+    @Test
+    void zipOfSeveralFilesNamesTheCount() throws Exception {
+        Path f = tmp.resolve("two.zip");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(f))) {
+            for (String n : List.of("a.jfr", "b.jfr")) {
+                z.putNextEntry(new ZipEntry(n));
+                Files.copy(Recordings.jdk17(), z);
+                z.closeEntry();
+            }
+        }
+        assertRejected(Cli.run("analyze", f.toString()), f, "zip holds 2 files; give one recording per zip");
+    }
+
+    @Test
+    void cutOffGzipStillReportsItsIntactChunks() throws Exception {
+        Path full = Recordings.jdk17MultiChunk();
+        Path gz = tmp.resolve("whole.jfr.gz");
+        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(full, o);
+        }
+        byte[] b = Files.readAllBytes(gz);
+        Path f = Files.write(tmp.resolve("cut.jfr.gz"), Arrays.copyOf(b, b.length * 2 / 3));
+        Cli.Run r = Cli.run("analyze", "--jmc=off", f.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("gzip stream ends early") && r.err().contains("intact chunk"), r.err());
+        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
         assertTrue(r.out().contains("Workload$HotLoop.spin"), r.out());
     }
 

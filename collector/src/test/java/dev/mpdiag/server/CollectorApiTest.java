@@ -10,6 +10,7 @@ import dev.mpdiag.jfr.ChunkSplitter;
 import dev.mpdiag.testing.Http;
 import dev.mpdiag.testing.Recordings;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.AfterEach;
@@ -185,6 +189,42 @@ class CollectorApiTest {
         start(chunks.get(0).length + 10);
         assertEquals(200, ingest("orders", 13, 1, chunks.get(0)).status());
         assertError(ingest("orders", 13, 2, chunks.get(0), chunks.get(1)), 413, "too large");
+    }
+
+    @Test
+    void gzippedAndZippedUploadsAreUnpackedWithinTheLimit() throws Exception {
+        byte[] plain = Files.readAllBytes(Recordings.jdk17MultiChunk());
+        byte[] gz = gzip(plain);
+        Http.Reply up = http.post("/api/v1/uploads?name=w.jfr.gz", Map.of(), gz);
+        assertEquals(200, up.status(), up.text());
+        assertEquals(chunks.size(), up.json().get("files").get(0).get("processes").get(0).get("stored").asInt(), up.text());
+        assertEquals(totalOf(chunks), cpuTotal(""));
+
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(zipped)) {
+            z.putNextEntry(new ZipEntry("w.jfr"));
+            z.write(plain);
+            z.closeEntry();
+        }
+        Http.Reply again = http.postFiles("/api/v1/uploads", Map.of("file", Map.entry("w.zip", zipped.toByteArray())));
+        assertEquals(200, again.status(), again.text());
+        assertEquals(0, again.json().get("files").get(0).get("processes").get(0).get("stored").asInt(),
+                "the zipped copy holds the same chunks: " + again.text());
+
+        // The compressed body fits the limit, what it unpacks to does not: refused before it is all in memory.
+        server.close();
+        start(gz.length + 1024);
+        assertTrue(plain.length > gz.length + 1024, "the recording compresses");
+        assertError(http.post("/api/v1/uploads?name=w.jfr.gz", Map.of(), gz), 413, "too large");
+        assertError(http.post("/api/v1/uploads?name=t.jfr.gz", Map.of(), gzip("text, not JFR".getBytes())), 400, "not JFR");
+    }
+
+    static byte[] gzip(byte[] b) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream g = new GZIPOutputStream(out)) {
+            g.write(b);
+        }
+        return out.toByteArray();
     }
 
     static void assertError(Http.Reply r, int status, String error) {

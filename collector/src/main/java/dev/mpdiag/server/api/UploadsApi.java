@@ -6,6 +6,7 @@ import dev.mpdiag.engine.ProfileType;
 import dev.mpdiag.engine.Scope;
 import dev.mpdiag.jfr.ChunkSplitter;
 import dev.mpdiag.jfr.JfrFormatException;
+import dev.mpdiag.jfr.Unpacker;
 import dev.mpdiag.server.ApiException;
 import dev.mpdiag.server.Ingestor;
 import dev.mpdiag.server.query.TimeParam;
@@ -94,10 +95,21 @@ public final class UploadsApi {
         return TimeParam.abbreviate(name);
     }
 
-    private Map<String, Object> store(String fileName, byte[] bytes, String service) throws IOException {
+    private Map<String, Object> store(String fileName, byte[] raw, String service) throws IOException {
         ChunkSplitter.Split split;
+        ByteBuffer bytes = ByteBuffer.wrap(raw);
         try {
-            split = ChunkSplitter.split(ByteBuffer.wrap(bytes));
+            // .jfr.gz and zipped recordings are unpacked in memory, no larger than the upload limit, so a
+            // compressed upload costs the collector what an uncompressed one of the limit's size would.
+            Unpacker.Packing packing = Unpacker.packingOf(bytes);
+            if (packing != Unpacker.Packing.NONE) {
+                bytes = Unpacker.unpack(bytes, packing, maxUpload).bytes();
+            }
+            split = ChunkSplitter.split(bytes);
+        } catch (Unpacker.TooLargeException e) {
+            ingestor.rejected.incrementAndGet();
+            throw new ApiException(413, "too large", fileName + ": " + e.getMessage()
+                    + " (the collector's upload limit; raise it with serve --max-upload)");
         } catch (JfrFormatException e) {
             ingestor.rejected.incrementAndGet();
             throw ApiException.badRequest("not JFR", fileName + ": " + e.getMessage());
@@ -143,7 +155,10 @@ public final class UploadsApi {
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("file", fileName);
-        r.put("bytes", bytes.length);
+        r.put("bytes", raw.length);
+        if (bytes.limit() != raw.length) {
+            r.put("unpackedBytes", bytes.limit());
+        }
         r.put("warning", split.warning());
         r.put("processes", processes);
         return r;
