@@ -51,6 +51,9 @@ public final class ChunkSummarizer {
     private final LongLongMap tlabPerSecond = new LongLongMap();
     private final LongLongMap blockedPerSecond = new LongLongMap();
 
+    // The event async-profiler sampled for jdk.ExecutionSample, from its jdk.ActiveSetting; null for the JDK's.
+    private String executionSampleEvent;
+
     private final LongIntMap stackCache = new LongIntMap(1024);
     private final List<int[]> resolvedStacks = new ArrayList<>();
     private final LongIntMap frameCache = new LongIntMap(1024);
@@ -89,8 +92,13 @@ public final class ChunkSummarizer {
     }
 
     private void registerSamples(Scope scope) {
-        if (scope.has(ProfileType.CPU)) {
+        if (scope.has(ProfileType.CPU) || scope.has(ProfileType.WALL)) {
+            // async-profiler in wall mode (as pyroscope-java runs it) writes jdk.ExecutionSample too; the
+            // recording's own settings say which profile those samples are, so both scopes need them.
             sampled("jdk.ExecutionSample", executionSamples, cpuPerSecond);
+            activeSettings();
+        }
+        if (scope.has(ProfileType.CPU)) {
             sampled("jdk.CPUTimeSample", cpuTimeSamples, null);
         }
         if (scope.has(ProfileType.NATIVE)) {
@@ -125,6 +133,28 @@ public final class ChunkSummarizer {
             slots[0] = v.slot("stackTrace");
             slots[1] = v.slot("startTime");
         }
+    }
+
+    /**
+     * async-profiler records its options as jdk.ActiveSetting events (name "event", value "cpu", "itimer",
+     * "wall", ...); the JDK's own settings never use that name. Few events per chunk, so strings are fine.
+     */
+    private void activeSettings() {
+        int[] slots = new int[2];
+        EventView v = parser.on("jdk.ActiveSetting", e -> {
+            if ("event".equals(e.getString(slots[0]))) {
+                executionSampleEvent = e.getString(slots[1]);
+            }
+        });
+        if (v != null) {
+            slots[0] = v.slot("name");
+            slots[1] = v.slot("value");
+        }
+    }
+
+    /** Whether this chunk's jdk.ExecutionSample events are wall-clock samples by the recorder's settings. */
+    private boolean executionSamplesAreWall() {
+        return executionSampleEvent != null && executionSampleEvent.trim().equalsIgnoreCase("wall");
     }
 
     // Wall-clock samples keep the sampled thread's state (async-profiler's jdk.types.ThreadState pool key) as
@@ -201,8 +231,12 @@ public final class ChunkSummarizer {
         summary.addChunks(1);
         summary.coverTime(header.startNanos, header.startNanos + header.durationNanos);
         summary.countEvents("all", parser.eventCount());
-        addProfile(ProfileType.CPU, cpuTimeSamples.size() > 0 ? cpuTimeSamples : executionSamples, null);
+        boolean wallExecution = executionSamplesAreWall();
+        addProfile(ProfileType.CPU, cpuTimeSamples.size() > 0 || wallExecution ? cpuTimeSamples : executionSamples, null);
         addProfile(ProfileType.WALL, wallSamples, FrameKind.THREAD_STATE);
+        if (wallExecution) {
+            addProfile(ProfileType.WALL, executionSamples, null);
+        }
         addProfile(ProfileType.NATIVE, nativeSamples, null);
         // JFR's own sampler and the TLAB events (async-profiler, or enabled by hand) describe the same
         // allocations; counting both would double the bytes, so the sampler wins when it has data.
@@ -216,7 +250,9 @@ public final class ChunkSummarizer {
         addLocks(park, LockStats.Kind.PARK);
         addLocks(monitorWait, LockStats.Kind.WAIT);
         addLocks(conditionWaits, LockStats.Kind.WAIT);
-        addPerSecond("cpu.samples", "samples/s", cpuPerSecond);
+        if (!wallExecution) {
+            addPerSecond("cpu.samples", "samples/s", cpuPerSecond);
+        }
         addPerSecond("alloc.rate", "bytes/s", sampled ? allocPerSecond : tlabPerSecond);
         addPerSecond("lock.blocked", "ns/s", blockedPerSecond);
     }

