@@ -12,7 +12,7 @@ ROUNDS=${ROUNDS:-5}
 SIZES=${SIZES:-"50 300"}
 BENCH_DIR=${BENCH_DIR:-$BENCH_HOME/target}
 MPDIAG_JAR=${MPDIAG_JAR:-$REPO/collector/target/mpdiag.jar}
-CONVERTER_GAV=tools.profiler:jfr-converter:4.2
+CONVERTER_GAV=tools.profiler:jfr-converter:4.5
 JMC_GAVS="org.openjdk.jmc:flightrecorder:9.1.1 org.openjdk.jmc:common:9.1.1 org.owasp.encoder:encoder:1.2.3 org.lz4:lz4-java:1.8.0"
 # -Xmx steps tried when looking for the smallest heap the converter runs in ("power-of-two-ish")
 HEAP_LADDER_MB=(32 48 64 96 128 192 256 384 512 768 1024 1536 2048 3072 4096 6144 8192 12288 16384)
@@ -61,7 +61,7 @@ fetch() {
 }
 
 CONVERTER_JAR=$(fetch "$CONVERTER_GAV")
-# the 4.2 jar's Main-Class is 'Main' in the default package (it dispatches to one.convert.*)
+# the Main-Class from the manifest (4.2: "Main" in the default package; 4.5: one.convert.Main)
 CONVERTER_MAIN=$(unzip -p "$CONVERTER_JAR" META-INF/MANIFEST.MF | tr -d '\r' | awk -F': ' '/^Main-Class/ {print $2}')
 [ -n "$CONVERTER_MAIN" ] || die "no Main-Class in $CONVERTER_JAR"
 
@@ -233,6 +233,8 @@ for mb in $SIZES; do
     # mpdiag as users run it (bin/mpdiag, which picks the JIT setting), and the bare jar with the JVM's defaults
     mpdiag_cmd=(env "MPDIAG_JAVA_OPTS=-Xmx${mpdiag_xmx}m" "$REPO/bin/mpdiag" flame "$file" --type cpu --format collapsed -o "$mpdiag_out")
     mpdiag_jar_cmd=(java "-Xmx${mpdiag_xmx}m" -jar "$MPDIAG_JAR" flame "$file" --type cpu --format collapsed -o "$mpdiag_out")
+    # bin/mpdiag without its class-data-sharing archive, to show what the archive is worth
+    mpdiag_nocds_cmd=(env "MPDIAG_NO_CDS=1" "${mpdiag_cmd[@]:1}")
     if [ ! -f "$MPDIAG_JAR" ]; then
         mpdiag_state="skipped: $MPDIAG_JAR not built (mvn -q -pl collector -am package -DskipTests)"
     elif log "checking that mpdiag.jar runs 'flame' (untimed)" &&
@@ -263,6 +265,7 @@ for mb in $SIZES; do
         if [ "$mpdiag_state" = on ]; then
             timed mpdiag "${mpdiag_cmd[@]}" || true
             timed mpdiag-jar "${mpdiag_jar_cmd[@]}" || true
+            timed mpdiag-nocds "${mpdiag_nocds_cmd[@]}" || true
         fi
         converter_cmd "$conv_xmx" "$file" "$conv_out"
         timed converter "${CMD[@]}" || true
@@ -274,18 +277,19 @@ for mb in $SIZES; do
     echo
     echo "== $(basename "$file"): $size MB, $chunks chunks, $events events," \
         "jdk.ExecutionSample $exec_samples, jdk.NativeMethodSample ${native_samples:-0} =="
-    printf "%-10s %8s %8s %8s %9s %5s  %s\n" tool wall_s cpu_s rss_MB MB/s runs -Xmx
-    for tool in cat mpdiag mpdiag-jar converter jmc; do
+    printf "%-12s %8s %8s %8s %9s %5s  %s\n" tool wall_s cpu_s rss_MB MB/s runs -Xmx
+    for tool in cat mpdiag mpdiag-nocds mpdiag-jar converter jmc; do
         n=$(runs "$tool")
         case $tool in
             cat) xmx="(page cache warm, for scale)" ;;
             mpdiag) xmx="${mpdiag_xmx}m (bin/mpdiag)"; [ "$mpdiag_state" = on ] || xmx="$mpdiag_state" ;;
+            mpdiag-nocds) xmx="${mpdiag_xmx}m (bin/mpdiag, MPDIAG_NO_CDS=1)"; [ "$mpdiag_state" = on ] || xmx="$mpdiag_state" ;;
             mpdiag-jar) xmx="${mpdiag_xmx}m (java -jar, default JIT)"; [ "$mpdiag_state" = on ] || xmx="$mpdiag_state" ;;
             converter) xmx="${conv_xmx}m" ;;
             jmc) xmx="${jmc_xmx}m" ;;
         esac
         if [ "$n" -eq 0 ]; then
-            printf "%-10s %8s %8s %8s %9s %5s  %s\n" "$tool" - - - - 0 "$xmx"
+            printf "%-12s %8s %8s %8s %9s %5s  %s\n" "$tool" - - - - 0 "$xmx"
             continue
         fi
         wall=$(median 2 "$tool")
@@ -293,9 +297,9 @@ for mb in $SIZES; do
         rss=$(median 4 "$tool")
         awk -v t="$tool" -v w="$wall" -v c="$cpu" -v r="$rss" -v s="$size" -v n="$n" -v x="$xmx" \
             'BEGIN {mbs = w > 0 ? sprintf("%.1f", s / w) : sprintf(">%.0f", s / 0.01)  # time(1) counts in 10 ms
-                    printf "%-10s %8.2f %8.2f %8.0f %9s %5d  %s\n", t, w, c, r / 1024, mbs, n, x}'
+                    printf "%-12s %8.2f %8.2f %8.0f %9s %5d  %s\n", t, w, c, r / 1024, mbs, n, x}'
     done
-    for tool in cat mpdiag mpdiag-jar converter jmc; do
+    for tool in cat mpdiag mpdiag-nocds mpdiag-jar converter jmc; do
         [ "$(runs "$tool")" -eq 0 ] || echo "  $tool wall per run: $(awk -v t="$tool" '$1 == t {printf "%s ", $2}' "$RESULTS")"
     done
     mp_wall=$(median 2 mpdiag)
@@ -303,6 +307,7 @@ for mb in $SIZES; do
     jmc_wall=$(median 2 jmc)
     echo "wall(converter)/wall(mpdiag) = $(ratio "$conv_wall" "$mp_wall") (median of per-round ratios $(paired_ratio converter mpdiag))" \
         "  wall(converter)/wall(mpdiag-jar) = $(ratio "$conv_wall" "$(median 2 mpdiag-jar)") ($(paired_ratio converter mpdiag-jar))" \
+        "  wall(mpdiag-nocds)/wall(mpdiag) = $(ratio "$(median 2 mpdiag-nocds)" "$mp_wall") ($(paired_ratio mpdiag-nocds mpdiag))" \
         "  wall(jmc)/wall(mpdiag) = $(ratio "$jmc_wall" "$mp_wall") ($(paired_ratio jmc mpdiag))" \
         "  wall(jmc)/wall(converter) = $(ratio "$jmc_wall" "$conv_wall") ($(paired_ratio jmc converter))"
     if [ "$conv_min" != - ]; then
