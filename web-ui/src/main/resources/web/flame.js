@@ -98,6 +98,51 @@ function fgDiffColour(sign, level) {
     : [214 - 170 * t, 226 - 130 * t, 252 - 22 * t];
 }
 
+// Colour by package: the application's own packages in strong hues, one per package; the JDK and well-known
+// frameworks and libraries muted, so the code a user can change stands out from 30 rows of server frames.
+const FG_APP_HUES = 12;
+const FG_JDK_PREFIXES = ['java.', 'javax.', 'jdk.', 'sun.', 'com.sun.', 'jakarta.'];
+const FG_FRAMEWORK_PREFIXES = ['org.eclipse.jetty.', 'io.javalin.', 'io.netty.', 'org.springframework.', 'org.apache.',
+  'com.fasterxml.', 'com.google.', 'io.micrometer.', 'io.grpc.', 'io.undertow.', 'io.vertx.', 'io.quarkus.',
+  'org.hibernate.', 'org.glassfish.', 'org.jboss.', 'kotlin.', 'kotlinx.', 'scala.', 'akka.', 'reactor.',
+  'io.reactivex.', 'okhttp3.', 'okio.', 'org.slf4j.', 'ch.qos.logback.', 'com.zaxxer.', 'org.postgresql.',
+  'com.mysql.', 'org.h2.', 'org.junit.', 'org.mockito.', 'net.bytebuddy.', 'org.objectweb.asm.', 'io.opentelemetry.',
+  'io.dropwizard.', 'com.codahale.', 'org.jooq.', 'org.yaml.', 'picocli.', 'feign.', 'retrofit2.', 'com.squareup.',
+  'org.openjdk.jmc.', 'one.profiler.', 'io.prometheus.', 'org.eclipse.microprofile.', 'org.aspectj.', 'groovy.',
+  'org.codehaus.groovy.', 'clojure.', 'com.oracle.', 'oracle.', 'org.graalvm.'];
+// Kinds of frame that are Java methods (the others keep their kind's colour in either mode).
+const FG_JAVA_KINDS = new Set(['interpreted', 'jit', 'inlined', 'unknown']);
+
+/** 'jdk', 'framework' or 'app' for a Java frame's name ("pkg.Class.method"), and the package it is in. */
+export function packageOf(name) {
+  const s = String(name);
+  const paren = s.indexOf('(');
+  const bare = paren > 0 ? s.slice(0, paren) : s;
+  const method = bare.lastIndexOf('.');
+  const cls = method > 0 ? bare.slice(0, method) : bare;
+  const dot = cls.lastIndexOf('.');
+  const pkg = dot > 0 ? cls.slice(0, dot) : '';
+  const dotted = pkg + '.';
+  if (FG_JDK_PREFIXES.some(p => dotted.startsWith(p))) return {group: 'jdk', pkg};
+  if (FG_FRAMEWORK_PREFIXES.some(p => dotted.startsWith(p))) return {group: 'framework', pkg};
+  return {group: 'app', pkg};  // the default package too: only an application puts classes there
+}
+
+// App hue h of FG_APP_HUES: saturated, spread around the wheel, dark enough for white or black labels.
+function fgAppColour(h) {
+  const hue = (h * 360 / FG_APP_HUES + 20) % 360;
+  const c = 0.62, l = 0.55, x = c * (1 - Math.abs((hue / 60) % 2 - 1)), m0 = l - c / 2;
+  const [r, g, b] = hue < 60 ? [c, x, 0] : hue < 120 ? [x, c, 0] : hue < 180 ? [0, c, x]
+    : hue < 240 ? [0, x, c] : hue < 300 ? [x, 0, c] : [c, 0, x];
+  return [(r + m0) * 255, (g + m0) * 255, (b + m0) * 255];
+}
+
+// Muted variants: JDK frames a light warm grey, framework frames a light blue-grey.
+function fgMutedColour(group, variant) {
+  const t = variant / (FG_VARIANTS - 1);
+  return group === 'jdk' ? [214 + 14 * t, 210 + 12 * t, 200 + 12 * t] : [196 + 14 * t, 206 + 12 * t, 222 + 10 * t];
+}
+
 /** Validated, typed-array form of the JSON data plus the layout (x, width) every view shares. */
 function fgBuildModel(data) {
   if (!data || typeof data !== 'object') throw new TypeError('flame graph: data must be an object');
@@ -112,7 +157,8 @@ function fgBuildModel(data) {
     total: new Float64Array(n), self: new Float64Array(n),
     baseTotal: null, baseSelf: null,
     parent: new Int32Array(n), end: new Int32Array(n), x: new Float64Array(n), w: new Float64Array(n),
-    maxDepth: 0, rootTotal: 0, diff: false, bucket: new Uint16Array(n), kindName: [],
+    maxDepth: 0, rootTotal: 0, diff: false, bucket: new Uint16Array(n), bucketKind: null, bucketPkg: null,
+    pkgBase: 0, group: new Int8Array(n), kindName: [],
   };
   if (n === 0) return m;
   const hasBase = Array.isArray(data.base);
@@ -187,7 +233,31 @@ function fgBuildModel(data) {
     if (variant[nm] < 0) variant[nm] = fgHash(String(names[nm])) % FG_VARIANTS;
     m.bucket[i] = FG_KIND_FIRST + (m.kind[i] + 1) * FG_VARIANTS + variant[nm];
   }
+  fgPackageBuckets(m, variant);
   return m;
+}
+
+// The package-mode bucket of every node (diff and pruned buckets stay as they are), and each node's group
+// (0 not a Java frame, 1 jdk, 2 framework, 3 app) for the hottest-path action. Packages are classified once per name.
+function fgPackageBuckets(m, variant) {
+  m.bucketKind = m.bucket;
+  m.bucketPkg = new Uint16Array(m.n);
+  m.pkgBase = FG_KIND_FIRST + (m.kindName.length + 1) * FG_VARIANTS;
+  const byName = new Int32Array(m.names.length).fill(-1);
+  for (let i = 0; i < m.n; i++) {
+    const kb = m.bucketKind[i];
+    const kindName = fgKindOf(m, i);
+    if (kb < FG_KIND_FIRST || i === 0 || !FG_JAVA_KINDS.has(kindName)) { m.bucketPkg[i] = kb; continue; }
+    const nm = m.name[i];
+    if (byName[nm] < 0) {
+      const {group, pkg} = packageOf(m.names[nm]);
+      const v = variant[nm] >= 0 ? variant[nm] : 0;
+      byName[nm] = group === 'jdk' ? (1 << 16) | v : group === 'framework' ? (2 << 16) | (FG_VARIANTS + v)
+        : (3 << 16) | (2 * FG_VARIANTS + fgHash(pkg) % FG_APP_HUES);
+    }
+    m.group[i] = byName[nm] >> 16;
+    m.bucketPkg[i] = m.pkgBase + (byName[nm] & 0xFFFF);
+  }
 }
 
 function fgKindOf(m, i) {
@@ -219,6 +289,11 @@ function fgBuildStyles(m) {
       put(FG_KIND_FIRST + (k + 1) * FG_VARIANTS + v, fgKindColour(k < 0 ? 'unknown' : m.kindName[k], v));
     }
   }
+  for (let v = 0; v < FG_VARIANTS; v++) {
+    put(m.pkgBase + v, fgMutedColour('jdk', v));
+    put(m.pkgBase + FG_VARIANTS + v, fgMutedColour('framework', v));
+  }
+  for (let h = 0; h < FG_APP_HUES; h++) put(m.pkgBase + 2 * FG_VARIANTS + h, fgAppColour(h));
   return {packed: Uint32Array.from(packed), dimmed: Uint32Array.from(dimmed), text,
     hatchLight: pack(214, 214, 214), hatchDark: pack(160, 160, 160)};
 }
@@ -282,7 +357,7 @@ function fgEl(tag, className, text) {
 
 /**
  * Renders a sortable top-functions table into container. rows come from topFunctions().
- * options: {unit, rootTotal, diff, maxRows = 100, sort = 'self', onSelect(name)}.
+ * options: {unit, rootTotal, diff, maxRows = 100, sort = 'self', onSelect(name), swatch(row) -> [r, g, b]}.
  * Returns {element, setSelected(name), sortBy(key, descending)}.
  */
 export function renderTopTable(container, rows, options = {}) {
@@ -371,7 +446,7 @@ export function renderTopTable(container, rows, options = {}) {
       if (r.name === state.selected) tr.classList.add('fg-selected');
       const tdName = fgEl('td', 'fg-col-name');
       const sw = fgEl('span', 'fg-swatch');
-      const c = fgKindColour(r.kind, 3);
+      const c = options.swatch ? options.swatch(r) : fgKindColour(r.kind, 3);
       sw.style.background = r.kind === 'other' ? '' : fgRgb(c[0], c[1], c[2]);
       if (r.kind === 'other') sw.classList.add('fg-swatch-other');
       sw.title = r.kind;
@@ -405,15 +480,17 @@ export function renderTopTable(container, rows, options = {}) {
 /**
  * A flame graph with its toolbar, breadcrumb, tooltip and top-functions table, built inside container.
  * options: {orientation: 'icicle'|'flame' (default icicle), rowHeight: 16, minFramePx: 0.5, showTable: true,
- *           tableRows: 100, search: '', zoomPath: [names], onStateChange({zoomPath, search, orientation})}.
+ *           tableRows: 100, search: '', zoomPath: [names], colour: 'package'|'kind' (default package),
+ *           onStateChange({zoomPath, search, orientation, colour})}.
  */
 export class FlameGraph {
   constructor(container, data, options = {}) {
     this.container = container;
     this.options = Object.assign({
       orientation: 'icicle', rowHeight: 16, minFramePx: 0.5, showTable: true, tableRows: 100,
-      search: '', zoomPath: null, onStateChange: null,
+      search: '', zoomPath: null, onStateChange: null, colour: 'package',
     }, options);
+    this._colour = this.options.colour === 'kind' ? 'kind' : 'package';
     this._orientation = this.options.orientation === 'flame' ? 'flame' : 'icicle';
     this._zoom = 0;
     this._searchText = '';
@@ -448,6 +525,7 @@ export class FlameGraph {
   /** Replaces the data; keeps the orientation and re-applies a search and zoom path when given. */
   setData(data, state = {}) {
     this._model = fgBuildModel(data);
+    this._model.bucket = this._colour === 'kind' ? this._model.bucketKind : this._model.bucketPkg;
     this._styles = fgBuildStyles(this._model);
     const n = this._model.n;
     this._idx = new Int32Array(n);
@@ -523,10 +601,72 @@ export class FlameGraph {
 
   reset() { this.zoomTo(0); }
 
+  /** 'package' (the application's packages in strong hues, JDK and frameworks muted) or 'kind'. */
+  get colour() { return this._colour; }
+
+  setColour(mode) {
+    this._applyColour(mode);
+    this._buildTable();
+    this._draw();
+    this._notify();
+  }
+
+  /**
+   * The hottest path: from the root, the heaviest child at every level down to a leaf. Returns its nodes,
+   * root first.
+   */
+  hottestPath() {
+    const m = this._model, path = [];
+    if (m.n === 0) return path;
+    for (let node = 0; ;) {
+      path.push(node);
+      let best = -1;
+      for (let c = node + 1; c < m.end[node]; c = m.end[c]) {
+        if (m.bucket[c] !== FG_OTHER && (best < 0 || m.total[c] > m.total[best])) best = c;
+      }
+      if (best < 0) return path;
+      node = best;
+    }
+  }
+
+  /**
+   * Zooms to where the hottest path enters the application's own code (its first frame outside the JDK and
+   * known frameworks), so a cause below dozens of server frames is one click away; the path's leaf when it
+   * has no such frame. Returns the node zoomed to.
+   */
+  focusHottest() {
+    const m = this._model, path = this.hottestPath();
+    if (path.length === 0) return 0;
+    let target = path[path.length - 1];
+    for (const i of path) {
+      if (m.group[i] === 3) { target = i; break; }
+    }
+    this.zoomTo(target);
+    return target;
+  }
+
   setOrientation(o) {
     this._applyOrientation(o);
     this._draw();
     this._notify();
+  }
+
+  _applyColour(mode) {
+    this._colour = mode === 'kind' ? 'kind' : 'package';
+    if (this._model) this._model.bucket = this._colour === 'kind' ? this._model.bucketKind : this._model.bucketPkg;
+    this._colourBtn.textContent = this._colour === 'kind' ? 'Colour: kind' : 'Colour: package';
+    this._colourBtn.title = this._colour === 'kind'
+      ? 'Coloured by frame kind (interpreted, JIT, inlined, native...); click to colour by package'
+      : 'Your packages in strong colours, JDK and frameworks muted; click to colour by frame kind';
+    this._colourBtn.setAttribute('aria-pressed', String(this._colour === 'package'));
+    this._root.dataset.colour = this._colour;
+  }
+
+  // The top table's swatch for a row: the colour its frames get in the current mode.
+  _swatch(r) {
+    if (this._colour === 'kind' || !FG_JAVA_KINDS.has(r.kind)) return fgKindColour(r.kind, 3);
+    const {group, pkg} = packageOf(r.name);
+    return group === 'app' ? fgAppColour(fgHash(pkg) % FG_APP_HUES) : fgMutedColour(group, 3);
   }
 
   _applyOrientation(o) {
@@ -633,7 +773,14 @@ export class FlameGraph {
     const orient = fgEl('button', 'fg-btn fg-orient');
     orient.type = 'button';
     orient.dataset.role = 'orientation';
-    bar.append(input, share, fgEl('span', 'fg-spacer'), summary, reset, orient);
+    const hottest = fgEl('button', 'fg-btn', 'Hottest path');
+    hottest.type = 'button';
+    hottest.title = 'Zoom to where the heaviest path enters your own code';
+    hottest.dataset.role = 'hottest';
+    const colour = fgEl('button', 'fg-btn');
+    colour.type = 'button';
+    colour.dataset.role = 'colour';
+    bar.append(input, share, fgEl('span', 'fg-spacer'), summary, hottest, reset, colour, orient);
 
     const crumbs = fgEl('nav', 'fg-crumbs');
     crumbs.dataset.role = 'breadcrumb';
@@ -668,10 +815,12 @@ export class FlameGraph {
     this.container.appendChild(root);
     Object.assign(this, {
       _root: root, _input: input, _share: share, _summary: summary, _resetBtn: reset, _orientBtn: orient,
+      _hottestBtn: hottest, _colourBtn: colour,
       _crumbs: crumbs, _wrap: wrap, _canvas: canvas, _ctx: canvas.getContext('2d', {alpha: false}),
       _hoverBox: hoverBox, _tip: tip, _empty: empty, _tableWrap: table, _depthNote: depthNote,
     });
     this._applyOrientation(this._orientation);
+    this._applyColour(this._colour);
   }
 
   _listen() {
@@ -688,6 +837,8 @@ export class FlameGraph {
       this.reset();
     });
     this._resetBtn.addEventListener('click', () => this.reset());
+    this._hottestBtn.addEventListener('click', () => this.focusHottest());
+    this._colourBtn.addEventListener('click', () => this.setColour(this._colour === 'kind' ? 'package' : 'kind'));
     this._orientBtn.addEventListener('click', () => {
       this.setOrientation(this._orientation === 'flame' ? 'icicle' : 'flame');
     });
@@ -722,7 +873,8 @@ export class FlameGraph {
 
   _notify() {
     if (typeof this.options.onStateChange === 'function') {
-      this.options.onStateChange({zoomPath: this.zoomPath(), search: this._searchText, orientation: this._orientation});
+      this.options.onStateChange({zoomPath: this.zoomPath(), search: this._searchText, orientation: this._orientation,
+        colour: this._colour});
     }
   }
 
@@ -734,6 +886,7 @@ export class FlameGraph {
     const m = this._model;
     this._table = renderTopTable(this._tableWrap, fgTopRows(m), {
       unit: m.unit, rootTotal: m.rootTotal, diff: m.diff, maxRows: this.options.tableRows, sort: m.diff ? 'dself' : 'self',
+      swatch: r => this._swatch(r),
       onSelect: name => {
         this.search('/^' + name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') + '$/');
         this._table.setSelected(name);

@@ -32,6 +32,48 @@ function timeTicks(self, ticks, axisIdx, foundSpace, foundIncr) {
   });
 }
 
+function clock(t) {
+  const d = new Date(t * 1000);
+  return pad2(d.getHours()) + ':' + pad2(d.getMinutes()) + ':' + pad2(d.getSeconds());
+}
+
+/**
+ * A y axis as wide as its longest tick label (measured in the axis font), so "12,000 ms/s" is never cut to
+ * ",000 ms/s". uPlot calls this once per layout cycle; after the first cycles the size stays put.
+ */
+function axisSize(self, values, axisIdx, cycleNum) {
+  const axis = self.axes[axisIdx];
+  if (cycleNum > 1) return axis._size;
+  let size = axis.ticks.size + axis.gap;
+  const longest = (values || []).reduce((a, v) => (v != null && String(v).length > a.length ? String(v) : a), '');
+  if (longest) {
+    self.ctx.font = axis.font[0];
+    size += self.ctx.measureText(longest).width / devicePixelRatio;
+  }
+  size = Math.ceil(size) + 4;
+  // Kept on the chart's element, so a browser test can check the longest label against the axis it sits in.
+  self.root.dataset.yLabel = longest;
+  self.root.dataset.yAxis = String(size);
+  return size;
+}
+
+/** Legend text of the x value: the hovered time, else the time of the latest point. */
+function timeLegend(self, v, si, idx) {
+  const xs = self.data[0];
+  const t = idx == null ? xs[xs.length - 1] : v;
+  return t == null ? '' : clock(t) + (idx == null ? ' (latest)' : '');
+}
+
+/** Legend text of a series: the hovered point's value, else its latest value, never an empty "--". */
+function latestValue(fmt) {
+  return (self, v, si, idx) => {
+    if (idx != null) return v == null ? '' : fmt(v);
+    const ys = self.data[si] || [];
+    for (let i = ys.length - 1; i >= 0; i--) if (ys[i] != null) return fmt(ys[i]);
+    return '';
+  };
+}
+
 function widthOf(container, fallback) {
   return Math.max(80, Math.floor(container.clientWidth || fallback || 600));
 }
@@ -78,9 +120,9 @@ export function timeline(container, options = {}) {
   // uPlot asks for tick labels with every tick value; the legend passes null where a series has no point.
   function build(labels, data) {
     if (u) { u.destroy(); if (ro) ro.disconnect(); }
-    const series = [{}].concat(labels.map((label, i) => ({
+    const series = [{value: timeLegend}].concat(labels.map((label, i) => ({
       label, stroke: PALETTE[i % PALETTE.length], width: 1.25, spanGaps: false, points: {show: false},
-      value: (self, v) => fmt(v),
+      value: latestValue(fmt),
     })));
     u = new uPlot({
       width: widthOf(container), height,
@@ -88,7 +130,7 @@ export function timeline(container, options = {}) {
       select: {show: true},
       legend: {show: labels.length > 0, live: true},
       scales: {x: {time: true}, y: {range: (self, min, max) => [0, max > 0 ? max * 1.08 : 1]}},
-      axes: [{grid: {stroke: '#eceff3'}, values: timeTicks}, {size: 74, grid: {stroke: '#eceff3'}, values: (self, ticks) => ticks.map(fmt)}],
+      axes: [{grid: {stroke: '#eceff3'}, values: timeTicks}, {size: axisSize, grid: {stroke: '#eceff3'}, values: (self, ticks) => ticks.map(fmt)}],
       series,
       hooks: {
         setSelect: [self => {
@@ -137,10 +179,10 @@ export function lineChart(container, seriesList, {height = 150, format} = {}) {
     cursor: {drag: {x: false, y: false}, points: {size: 5}},
     legend: {show: true, live: true},
     scales: {x: {time: true}},
-    axes: [{grid: {stroke: '#eceff3'}, size: 30, values: timeTicks}, {size: 74, grid: {stroke: '#eceff3'}, values: (self, ticks) => ticks.map(fmt)}],
-    series: [{}].concat(seriesList.map((s, i) => ({
+    axes: [{grid: {stroke: '#eceff3'}, size: 30, values: timeTicks}, {size: axisSize, grid: {stroke: '#eceff3'}, values: (self, ticks) => ticks.map(fmt)}],
+    series: [{value: timeLegend}].concat(seriesList.map((s, i) => ({
       label: s.label, stroke: PALETTE[i % PALETTE.length], width: 1.25, spanGaps: true, points: {show: false},
-      value: (self, v) => fmt(v),
+      value: latestValue(fmt),
     }))),
   }, data, container);
   const ro = follow(container, u, height);

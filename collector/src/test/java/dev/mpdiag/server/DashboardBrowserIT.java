@@ -1,6 +1,7 @@
 package dev.mpdiag.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -386,6 +387,28 @@ class DashboardBrowserIT {
         assertTrue(tip.contains("Total") && tip.contains("Self") && tip.contains("sample"), tip);
         shot("dashboard-flame-zoomed");
 
+        // Colour by package is the default; "Hottest path" zooms to where the heaviest path enters the
+        // application's code (past the JDK's and the frameworks' frames), and the kind colouring is one click away.
+        assertEquals("package", find("[data-role=graph] [data-role=flame-graph]").getDomAttribute("data-colour"));
+        find("[data-role=graph] [data-role=reset]").click();
+        find("[data-role=graph] [data-role=hottest]").click();
+        long focused = ((Number) browser.js("return window.mpdiagFlame.zoomNode;")).longValue();
+        String focusedName = (String) browser.js("return window.mpdiagFlame.frameInfo(arguments[0]).name;", focused);
+        System.out.println("hottest path enters the application at " + focusedName + " (node " + focused + ")");
+        assertTrue(focused > 0, "hottest path focused the root");
+        for (String notApp : List.of("java.", "javax.", "jdk.", "sun.", "com.sun.", "org.eclipse.jetty.", "io.javalin.")) {
+            assertFalse(focusedName.startsWith(notApp), "hottest path stopped in " + focusedName);
+        }
+        Object packageDrawing = browser.js(CANVAS_HASH);
+        find("[data-role=graph] [data-role=colour]").click();
+        browser.waitUntil("colour in the URL", "return location.hash.includes('colour=kind');");
+        assertNotEquals(packageDrawing, browser.js(CANVAS_HASH), "colouring by kind did not change the drawing");
+        shot("dashboard-flame-kind-colours");
+        find("[data-role=graph] [data-role=colour]").click();
+        browser.js("window.mpdiagFlame.zoomTo(arguments[0]);", caller);
+        browser.waitUntil("zoomed back", "return document.querySelector('[data-role=graph] [data-role=canvas]').dataset.zoom === arguments[0];",
+                Long.toString(caller));
+
         // A link to this state restores it: search, zoom and selection come back from the URL.
         String link = browser.driver().getCurrentUrl();
         browser.driver().get("about:blank");
@@ -397,6 +420,23 @@ class DashboardBrowserIT {
 
         // A new time range brushed on the timeline: the graph reloads with fewer samples and draws differently.
         browser.waitUntil("timeline drawn", "return document.querySelector('[data-role=timeline] .u-over') !== null;");
+        // Not hovered, the legend shows each series' latest value (not "--" or nothing), and the y axis is wide
+        // enough for its longest tick label measured in the axis font.
+        List<WebElement> values = browser.driver().findElements(By.cssSelector("[data-role=timeline] .u-legend .u-value"));
+        assertTrue(values.size() >= 2, "legend values: " + values.size());
+        for (WebElement v : values) {
+            assertTrue(!v.getText().isBlank() && !v.getText().equals("--"), "legend value '" + v.getText() + "'");
+        }
+        assertTrue(values.get(0).getText().contains("latest"), values.get(0).getText());
+        // uPlot's own axis font (uPlot.esm.js), so the label is measured as drawn.
+        Object fit = browser.js("const r = document.querySelector('[data-role=timeline] .uplot');"
+                + "const c = document.createElement('canvas').getContext('2d');"
+                + "c.font = '12px system-ui, -apple-system, \"Segoe UI\", Roboto, \"Helvetica Neue\", Arial, \"Noto Sans\", sans-serif';"
+                + "return [r.dataset.yLabel, c.measureText(r.dataset.yLabel).width, +r.dataset.yAxis];");
+        List<?> f = (List<?>) fit;
+        System.out.println("timeline y axis: longest label '" + f.get(0) + "' " + f.get(1) + " px in an axis of " + f.get(2) + " px");
+        assertTrue(((Number) f.get(1)).doubleValue() > 0 && ((Number) f.get(1)).doubleValue() < ((Number) f.get(2)).doubleValue(),
+                "y label does not fit: " + f);
         WebElement over = find("[data-role=timeline] .u-over");
         int w = over.getSize().getWidth();
         int loads = Integer.parseInt(String.valueOf(browser.js("return document.querySelector('.view-root').dataset.loads")));

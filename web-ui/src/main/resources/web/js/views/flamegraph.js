@@ -1,6 +1,6 @@
 // Flame graph view: profile type, processes (all merged, one, or a set), a time range brushed on the timeline,
 // the canvas graph (zoom, breadcrumb, search, tooltips, flame/icicle, top functions) and a sandwich of one
-// function. URL: type, process, service, from, to, minShare, search, zoom (names joined by ';'), orient, fn.
+// function. URL: type, process, service, from, to, minShare, search, zoom (names joined by ';'), orient, colour (kind; package is the default), fn.
 
 import {api, processesOr, errorBox, loadingBox, infoBox} from '../api.js';
 import {el, clear, procName, fmtTime, fmtPct, fmtNum} from '../util.js';
@@ -188,9 +188,11 @@ export async function mount(root, ctx) {
     if (!graph) {
       graph = new FlameGraph(graphBox, treeData, Object.assign({
         orientation: p.get('orient') === 'flame' ? 'flame' : 'icicle',
+        colour: p.get('colour') === 'kind' ? 'kind' : 'package',
         onStateChange: s => ctx.set({
           search: s.search || null, zoom: s.zoomPath.length ? s.zoomPath.join(';') : null,
           orient: s.orientation === 'flame' ? 'flame' : null,
+          colour: s.colour === 'kind' ? 'kind' : null,
         }),
       }, view));
     } else {
