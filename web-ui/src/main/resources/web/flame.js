@@ -477,6 +477,15 @@ export function renderTopTable(container, rows, options = {}) {
   };
 }
 
+// A toolbar button with its data-role (what the tests and the view find it by).
+function fgButton(className, role, text, title) {
+  const b = fgEl('button', className, text);
+  b.type = 'button';
+  b.dataset.role = role;
+  if (title) b.title = title;
+  return b;
+}
+
 /**
  * A flame graph with its toolbar, breadcrumb, tooltip and top-functions table, built inside container.
  * options: {orientation: 'icicle'|'flame' (default icicle), rowHeight: 16, minFramePx: 0.5, showTable: true,
@@ -766,20 +775,10 @@ export class FlameGraph {
     share.setAttribute('aria-live', 'polite');
     const summary = fgEl('span', 'fg-summary');
     summary.dataset.role = 'summary';
-    const reset = fgEl('button', 'fg-btn', 'Reset zoom');
-    reset.type = 'button';
-    reset.title = 'Show the whole graph (Esc)';
-    reset.dataset.role = 'reset';
-    const orient = fgEl('button', 'fg-btn fg-orient');
-    orient.type = 'button';
-    orient.dataset.role = 'orientation';
-    const hottest = fgEl('button', 'fg-btn', 'Hottest path');
-    hottest.type = 'button';
-    hottest.title = 'Zoom to where the heaviest path enters your own code';
-    hottest.dataset.role = 'hottest';
-    const colour = fgEl('button', 'fg-btn');
-    colour.type = 'button';
-    colour.dataset.role = 'colour';
+    const reset = fgButton('fg-btn', 'reset', 'Reset zoom', 'Show the whole graph (Esc)');
+    const orient = fgButton('fg-btn fg-orient', 'orientation');
+    const hottest = fgButton('fg-btn', 'hottest', 'Hottest path', 'Zoom to where the heaviest path enters your own code');
+    const colour = fgButton('fg-btn', 'colour');
     bar.append(input, share, fgEl('span', 'fg-spacer'), summary, hottest, reset, colour, orient);
 
     const crumbs = fgEl('nav', 'fg-crumbs');

@@ -26,10 +26,7 @@ function pad2(n) { return String(n).padStart(2, '0'); }
 
 /** Time ticks as HH:MM:SS (HH:MM when the ticks are a minute apart or more). */
 function timeTicks(self, ticks, axisIdx, foundSpace, foundIncr) {
-  return ticks.map(t => {
-    const d = new Date(t * 1000);
-    return pad2(d.getHours()) + ':' + pad2(d.getMinutes()) + (foundIncr >= 60 ? '' : ':' + pad2(d.getSeconds()));
-  });
+  return ticks.map(t => (foundIncr >= 60 ? clock(t).slice(0, 5) : clock(t)));
 }
 
 function clock(t) {

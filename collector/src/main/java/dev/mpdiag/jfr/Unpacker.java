@@ -288,6 +288,14 @@ public final class Unpacker {
             super.write(b, off, len);
         }
 
+        @Override
+        public synchronized void write(int b) {
+            if (count + 1L > max) {
+                throw new LimitPassed(max);
+            }
+            super.write(b);
+        }
+
         byte[] bytes() {
             return buf;
         }
