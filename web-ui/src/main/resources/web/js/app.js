@@ -7,6 +7,7 @@ import {el, clear} from './util.js';
 const VIEWS = {
   overview: () => import('./views/overview.js'),
   flame: () => import('./views/flamegraph.js'),
+  heatmap: () => import('./views/heatmap.js'),
   diff: () => import('./views/diff.js'),
   locks: () => import('./views/locks.js'),
   checks: () => import('./views/checks.js'),

@@ -14,7 +14,8 @@ final class Inputs {
     }
 
     static RecordingAnalyzer.Result analyze(List<Path> files, boolean quiet) throws IOException {
-        return analyze(files, quiet, Scope.ALL);
+        // Reports do not draw heatmaps, so a big recording's sample times are not kept.
+        return analyze(files, quiet, Scope.ALL.withTimes(false));
     }
 
     static RecordingAnalyzer.Result analyze(List<Path> files, boolean quiet, Scope scope) throws IOException {

@@ -28,6 +28,7 @@ public final class ChunkSummarizer {
     private final FrameNames names;
     private final StackTraceReader stackReader;
     private final Summary summary = new Summary();
+    private final boolean times;
 
     private final LongLongMap executionSamples = new LongLongMap(4096);
     private final LongLongMap cpuTimeSamples = new LongLongMap();
@@ -51,6 +52,15 @@ public final class ChunkSummarizer {
     private final LongLongMap tlabPerSecond = new LongLongMap();
     private final LongLongMap blockedPerSecond = new LongLongMap();
 
+    // Sample times per accumulator (null when the scope wants none), for the heatmap and exact spans.
+    private final TimedLog executionTimes;
+    private final TimedLog cpuTimeTimes;
+    private final TimedLog wallTimes;
+    private final TimedLog allocSampleTimes;
+    private final TimedLog allocTlabTimes;
+    private final TimedLog monitorEnterTimes;
+    private final TimedLog parkTimes;
+
     // The event async-profiler sampled for jdk.ExecutionSample, from its jdk.ActiveSetting; null for the JDK's.
     private String executionSampleEvent;
 
@@ -58,7 +68,15 @@ public final class ChunkSummarizer {
     private final List<int[]> resolvedStacks = new ArrayList<>();
     private final LongIntMap frameCache = new LongIntMap(1024);
 
-    private ChunkSummarizer(ByteBuffer chunk) throws JfrFormatException {
+    private ChunkSummarizer(ByteBuffer chunk, boolean times) throws JfrFormatException {
+        this.times = times;
+        executionTimes = timedLog();
+        cpuTimeTimes = timedLog();
+        wallTimes = timedLog();
+        allocSampleTimes = timedLog();
+        allocTlabTimes = timedLog();
+        monitorEnterTimes = timedLog();
+        parkTimes = timedLog();
         parser = new ChunkParser(chunk);
         header = parser.header();
         pools = parser.pools();
@@ -73,7 +91,7 @@ public final class ChunkSummarizer {
 
     /** Summarizes the parts of one complete chunk that the scope asks for. */
     public static Summary summarize(ByteBuffer chunk, Scope scope) throws JfrFormatException {
-        ChunkSummarizer s = new ChunkSummarizer(chunk);
+        ChunkSummarizer s = new ChunkSummarizer(chunk, scope.times());
         s.registerSamples(scope);
         if (scope.periodic()) {
             new PeriodicEvents(s.parser, s.summary).register();
@@ -87,6 +105,14 @@ public final class ChunkSummarizer {
         return s.summary;
     }
 
+    private TimedLog timedLog() {
+        return times ? new TimedLog() : null;
+    }
+
+    private long cellOf(long ticks) {
+        return Heat.cellOf(Math.floorDiv(header.ticksToNanos(ticks), 1_000_000L));
+    }
+
     private long epochSecond(long ticks) {
         return Math.floorDiv(header.ticksToNanos(ticks), 1_000_000_000L);
     }
@@ -95,38 +121,42 @@ public final class ChunkSummarizer {
         if (scope.has(ProfileType.CPU) || scope.has(ProfileType.WALL)) {
             // async-profiler in wall mode (as pyroscope-java runs it) writes jdk.ExecutionSample too; the
             // recording's own settings say which profile those samples are, so both scopes need them.
-            sampled("jdk.ExecutionSample", executionSamples, cpuPerSecond);
+            sampled("jdk.ExecutionSample", executionSamples, executionTimes, cpuPerSecond);
             activeSettings();
         }
         if (scope.has(ProfileType.CPU)) {
-            sampled("jdk.CPUTimeSample", cpuTimeSamples, null);
+            sampled("jdk.CPUTimeSample", cpuTimeSamples, cpuTimeTimes, null);
         }
         if (scope.has(ProfileType.NATIVE)) {
-            sampled("jdk.NativeMethodSample", nativeSamples, null);
+            sampled("jdk.NativeMethodSample", nativeSamples, null, null);
         }
         if (scope.has(ProfileType.WALL)) {
             wall("profiler.WallClockSample");
         }
         if (scope.has(ProfileType.ALLOC)) {
-            allocation("jdk.ObjectAllocationSample", "weight", allocSamples, allocPerSecond);
-            allocation("jdk.ObjectAllocationInNewTLAB", "tlabSize", allocTlab, tlabPerSecond);
-            allocation("jdk.ObjectAllocationOutsideTLAB", "allocationSize", allocTlab, tlabPerSecond);
+            allocation("jdk.ObjectAllocationSample", "weight", allocSamples, allocSampleTimes, allocPerSecond);
+            allocation("jdk.ObjectAllocationInNewTLAB", "tlabSize", allocTlab, allocTlabTimes, tlabPerSecond);
+            allocation("jdk.ObjectAllocationOutsideTLAB", "allocationSize", allocTlab, allocTlabTimes, tlabPerSecond);
         }
         if (scope.has(ProfileType.LOCK)) {
-            blocking("jdk.JavaMonitorEnter", "monitorClass", monitorEnter, LockStats.Kind.MONITOR);
-            blocking("jdk.ThreadPark", "parkedClass", park, LockStats.Kind.PARK);
+            blocking("jdk.JavaMonitorEnter", "monitorClass", monitorEnter, monitorEnterTimes, LockStats.Kind.MONITOR);
+            blocking("jdk.ThreadPark", "parkedClass", park, parkTimes, LockStats.Kind.PARK);
         }
         if (scope.has(ProfileType.WAIT)) {
-            blocking("jdk.JavaMonitorWait", "monitorClass", monitorWait, LockStats.Kind.WAIT);
+            blocking("jdk.JavaMonitorWait", "monitorClass", monitorWait, null, LockStats.Kind.WAIT);
         }
     }
 
-    private void sampled(String type, LongLongMap acc, LongLongMap perSecond) {
+    private void sampled(String type, LongLongMap acc, TimedLog timed, LongLongMap perSecond) {
         int[] slots = new int[2];
         EventView v = parser.on(type, e -> {
-            acc.add(e.getLong(slots[0]), NO_CLASS, 1);
+            long stack = e.getLong(slots[0]);
+            acc.add(stack, NO_CLASS, 1);
             if (perSecond != null) {
                 perSecond.add(epochSecond(e.getLong(slots[1])), 0, 1);
+            }
+            if (timed != null) {
+                timed.add(stack, NO_CLASS, cellOf(e.getLong(slots[1])), 1);
             }
         });
         if (v != null) {
@@ -160,13 +190,19 @@ public final class ChunkSummarizer {
     // Wall-clock samples keep the sampled thread's state (async-profiler's jdk.types.ThreadState pool key) as
     // a leaf frame, so a wall profile tells sleeping from running from waiting under the same method.
     private void wall(String type) {
-        int[] slots = new int[3];
+        int[] slots = new int[4];
         EventView v = parser.on(type, e -> {
             long samples = slots[1] < 0 ? 1 : Math.max(1, e.getLong(slots[1]));
-            wallSamples.add(e.getLong(slots[0]), slots[2] < 0 ? NO_CLASS : e.getLong(slots[2]), samples, 1);
+            long stack = e.getLong(slots[0]);
+            long state = slots[2] < 0 ? NO_CLASS : e.getLong(slots[2]);
+            wallSamples.add(stack, state, samples, 1);
+            if (wallTimes != null) {
+                wallTimes.add(stack, state, cellOf(e.getLong(slots[3])), samples);
+            }
         });
         if (v != null) {
             slots[0] = v.slot("stackTrace");
+            slots[3] = v.slot("startTime");
             slots[1] = v.slot("samples");
             int state = v.slot("state");
             slots[2] = state >= 0 && v.isConstantPool(state) ? state : -1;
@@ -184,15 +220,21 @@ public final class ChunkSummarizer {
         return "[" + bare.toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + "]";
     }
 
-    private void allocation(String type, String weightField, LongLongMap acc, LongLongMap perSecond) {
+    private void allocation(String type, String weightField, LongLongMap acc, TimedLog timed, LongLongMap perSecond) {
         int[] slots = new int[5];
         EventView v = parser.on(type, e -> {
             long w = e.getLong(slots[2]);
             if (w <= 0 && slots[3] >= 0) {
                 w = e.getLong(slots[3]);
             }
-            acc.add(e.getLong(slots[0]), e.getLong(slots[1]), w);
-            perSecond.add(epochSecond(e.getLong(slots[4])), 0, w);
+            long stack = e.getLong(slots[0]);
+            long cls = e.getLong(slots[1]);
+            long start = e.getLong(slots[4]);
+            acc.add(stack, cls, w);
+            perSecond.add(epochSecond(start), 0, w);
+            if (timed != null) {
+                timed.add(stack, cls, cellOf(start), w);
+            }
         });
         if (v != null) {
             slots[0] = v.slot("stackTrace");
@@ -203,7 +245,7 @@ public final class ChunkSummarizer {
         }
     }
 
-    private void blocking(String type, String classField, LongLongMap acc, LockStats.Kind kind) {
+    private void blocking(String type, String classField, LongLongMap acc, TimedLog timed, LockStats.Kind kind) {
         int[] slots = new int[4];
         EventView v = parser.on(type, e -> {
             long ns = header.durationToNanos(e.getLong(slots[2]));
@@ -213,9 +255,13 @@ public final class ChunkSummarizer {
                 longestBlock.max(cls, LockStats.Kind.WAIT.ordinal(), ns);
                 return;
             }
-            acc.add(e.getLong(slots[0]), cls, ns);
+            long stack = e.getLong(slots[0]);
+            acc.add(stack, cls, ns);
             if (kind != LockStats.Kind.WAIT) {
                 blockedPerSecond.add(epochSecond(e.getLong(slots[3])), 0, ns);
+            }
+            if (timed != null) {
+                timed.add(stack, cls, cellOf(e.getLong(slots[3])), ns);
             }
             longestBlock.max(cls, kind.ordinal(), ns);
         });
@@ -232,20 +278,23 @@ public final class ChunkSummarizer {
         summary.coverTime(header.startNanos, header.startNanos + header.durationNanos);
         summary.countEvents("all", parser.eventCount());
         boolean wallExecution = executionSamplesAreWall();
-        addProfile(ProfileType.CPU, cpuTimeSamples.size() > 0 || wallExecution ? cpuTimeSamples : executionSamples, null);
-        addProfile(ProfileType.WALL, wallSamples, FrameKind.THREAD_STATE);
+        boolean cpuTime = cpuTimeSamples.size() > 0 || wallExecution;
+        addProfile(ProfileType.CPU, cpuTime ? cpuTimeSamples : executionSamples, cpuTime ? cpuTimeTimes : executionTimes,
+                null);
+        addProfile(ProfileType.WALL, wallSamples, wallTimes, FrameKind.THREAD_STATE);
         if (wallExecution) {
-            addProfile(ProfileType.WALL, executionSamples, null);
+            addProfile(ProfileType.WALL, executionSamples, executionTimes, null);
         }
-        addProfile(ProfileType.NATIVE, nativeSamples, null);
+        addProfile(ProfileType.NATIVE, nativeSamples, null, null);
         // JFR's own sampler and the TLAB events (async-profiler, or enabled by hand) describe the same
         // allocations; counting both would double the bytes, so the sampler wins when it has data.
         boolean sampled = allocSamples.size() > 0;
-        addProfile(ProfileType.ALLOC, sampled ? allocSamples : allocTlab, FrameKind.ALLOC_CLASS);
-        addProfile(ProfileType.LOCK, monitorEnter, FrameKind.LOCK_CLASS);
-        addProfile(ProfileType.LOCK, park, FrameKind.LOCK_CLASS);
-        addProfile(ProfileType.WAIT, monitorWait, FrameKind.LOCK_CLASS);
-        addProfile(ProfileType.WAIT, conditionWaits, FrameKind.LOCK_CLASS);
+        addProfile(ProfileType.ALLOC, sampled ? allocSamples : allocTlab, sampled ? allocSampleTimes : allocTlabTimes,
+                FrameKind.ALLOC_CLASS);
+        addProfile(ProfileType.LOCK, monitorEnter, monitorEnterTimes, FrameKind.LOCK_CLASS);
+        addProfile(ProfileType.LOCK, park, parkTimes, FrameKind.LOCK_CLASS);
+        addProfile(ProfileType.WAIT, monitorWait, null, FrameKind.LOCK_CLASS);
+        addProfile(ProfileType.WAIT, conditionWaits, null, FrameKind.LOCK_CLASS);
         addLocks(monitorEnter, LockStats.Kind.MONITOR);
         addLocks(park, LockStats.Kind.PARK);
         addLocks(monitorWait, LockStats.Kind.WAIT);
@@ -277,16 +326,22 @@ public final class ChunkSummarizer {
         perSecond.forEach((second, unused, weight, count) -> s.add(second * 1000, weight));
     }
 
-    private void addProfile(ProfileType type, LongLongMap acc, FrameKind leafKind) throws JfrFormatException {
+    private void addProfile(ProfileType type, LongLongMap acc, TimedLog timed, FrameKind leafKind)
+            throws JfrFormatException {
         if (acc.size() == 0) {
             return;
         }
         Profile profile = summary.profile(type);
+        // (stack key, class key) -> stack id, so each timed event finds its stack without interning again.
+        LongLongMap ids = timed == null ? null : new LongLongMap(acc.size());
         JfrFormatException[] error = new JfrFormatException[1];
         acc.forEach((stackKey, classKey, weight, count) -> {
             try {
                 int stackId = internStack(stackKey, leafKind == null ? NO_CLASS : classKey, leafKind);
                 profile.add(stackId, weight, count);
+                if (ids != null) {
+                    ids.add(stackKey, classKey, stackId);
+                }
             } catch (JfrFormatException e) {
                 error[0] = e;
             }
@@ -295,6 +350,18 @@ public final class ChunkSummarizer {
             throw error[0];
         }
         summary.countEvents(type.id(), countOf(acc));
+        if (timed != null && timed.size > 0) {
+            addHeat(summary.heat(type), timed, ids);
+        }
+    }
+
+    /** One heat entry per distinct (20 ms cell, stack) of the chunk. */
+    private static void addHeat(Heat heat, TimedLog log, LongLongMap ids) {
+        LongLongMap cellStacks = new LongLongMap(Math.max(16, log.size / 2));
+        for (int i = 0; i < log.size; i++) {
+            cellStacks.add(log.cells[i], ids.weight(log.stackKeys[i], log.classKeys[i]), log.weights[i], 1);
+        }
+        cellStacks.forEach((cell, stackId, weight, count) -> heat.add(cell, (int) stackId, weight, count));
     }
 
     private static long countOf(LongLongMap acc) {

@@ -45,6 +45,7 @@ final class PeriodicEvents {
         heap();
         heapConfiguration();
         garbageCollection();
+        safepoints();
         processResources();
         agentCost();
         fdPathPatterns();
@@ -197,11 +198,24 @@ final class PeriodicEvents {
             summary.gc.add(collector, pause, header.durationToNanos(e.getLong(longest)));
             long start = millis(e, t);
             pauses.add(Math.floorDiv(start, 1000) * 1000, pause);
+            summary.pauses.add(Pauses.Kind.GC, start, pause);
             if (collector != null && !YOUNG_COLLECTORS.contains(collector)) {
                 long end = start + (duration < 0 ? 0 : header.durationToNanos(e.getLong(duration)) / 1_000_000L);
                 oldCycles.add(end, 1);
             }
         });
+    }
+
+    // Off in the JDK's default settings; when a recording has them they go over the heatmap beside GC pauses.
+    private void safepoints() {
+        EventView v = view("jdk.SafepointBegin");
+        if (v == null || v.slot("duration") < 0) {
+            return;
+        }
+        int t = v.slot("startTime");
+        int duration = v.slot("duration");
+        chain("jdk.SafepointBegin", e -> summary.pauses.add(Pauses.Kind.SAFEPOINT, millis(e, t),
+                header.durationToNanos(e.getLong(duration))));
     }
 
     // mpdiag.ProcessResources, written by our agent: every long field becomes a "proc.<field>" gauge.

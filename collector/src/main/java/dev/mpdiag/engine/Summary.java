@@ -35,6 +35,8 @@ public final class Summary {
     public final FrameTable frames = new FrameTable();
     public final StackTable stacks = new StackTable();
     private final EnumMap<ProfileType, Profile> profiles = new EnumMap<>(ProfileType.class);
+    private final EnumMap<ProfileType, Heat> heat = new EnumMap<>(ProfileType.class);
+    public final Pauses pauses = new Pauses();
     private final TreeMap<String, Series> series = new TreeMap<>();
     private final Map<String, LockStats> locks = new LinkedHashMap<>();
     public final GcSummary gc = new GcSummary();
@@ -53,6 +55,35 @@ public final class Summary {
     /** The profile of this type if one was ever created, even with no events; for the codec. */
     Profile existingProfile(ProfileType type) {
         return profiles.get(type);
+    }
+
+    /** When this profile's samples happened, to 20 ms; created on first use. */
+    public Heat heat(ProfileType type) {
+        return heat.computeIfAbsent(type, t -> new Heat());
+    }
+
+    /** The heat of this type when it has entries, else null (summaries from before heat was kept have none). */
+    public Heat heatOrNull(ProfileType type) {
+        Heat h = heat.get(type);
+        return h == null || h.size() == 0 ? null : h;
+    }
+
+    /** Types with heat entries, for the codec. */
+    Map<ProfileType, Heat> allHeat() {
+        return heat;
+    }
+
+    /**
+     * Cuts this type's profile to the samples in [fromMillis, toMillis), to 20 ms, from its heat. Whole chunks
+     * are otherwise the finest grain a time range selects. False, and the profile left whole, without heat.
+     */
+    public boolean cutToWindow(ProfileType type, long fromMillis, long toMillis) {
+        Heat h = heat.get(type);
+        if (h == null) {
+            return false;
+        }
+        profiles.put(type, h.window(fromMillis, toMillis));
+        return true;
     }
 
     /** The profile when it has any events, else null. */
@@ -192,6 +223,10 @@ public final class Summary {
                 }
             }
         }
+        for (Map.Entry<ProfileType, Heat> e : other.heat.entrySet()) {
+            heat(e.getKey()).mergeFrom(e.getValue(), stackMap);
+        }
+        pauses.mergeFrom(other.pauses);
         for (Series s : other.series.values()) {
             series(s.name, s.unit, s.kind).mergeFrom(s);
         }

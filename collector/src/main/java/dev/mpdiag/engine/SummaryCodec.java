@@ -14,17 +14,19 @@ import java.util.zip.Inflater;
  * <p>Layout: a 21-byte header (magic "MPDS", version, flags, body length, stored length, CRC-32 of the
  * stored bytes; ints big-endian), then the body, deflated when flag bit 0 is set. The body is a string
  * table, then jvm (with the max heap), time range and chunk count, frames, stacks, profiles, series,
- * locks, gc, thread patterns (ends and start sites), old-object samples, event counts and warnings, in that
+ * locks, gc, thread patterns (ends and start sites), old-object samples, event counts, warnings, heat and pauses, in that
  * order, with integers as LEB128 varints (zigzag when signed). Strings are referred to by table index, so a
  * frame name shared by many lines is stored once. Enums are stored by ordinal: reordering FrameKind,
  * ProfileType, Series.Kind or LockStats.Kind, or changing the layout, needs a new VERSION.
  *
- * <p>Version 2 added the max heap, thread patterns and old-object samples; version 1 summaries are refused
- * like any other version.
+ * <p>Version 2 added the max heap, thread patterns and old-object samples; version 3 appends each profile's
+ * heat (20 ms cells) and the stop-the-world pauses, and still reads version 2. Version 1 is refused.
  */
 public final class SummaryCodec {
     static final int MAGIC = 0x4D504453;
-    static final int VERSION = 2;
+    static final int VERSION = 3;
+    /** Summaries stored by the previous build stay readable; they have no heat or pauses. */
+    static final int OLDEST_READABLE = 2;
     static final int HEADER_SIZE = 21;
     private static final int FLAG_DEFLATED = 1;
     /** Deflate expands at most about 1032:1, so a body length claimed beyond that is corrupt. */
@@ -88,8 +90,9 @@ public final class SummaryCodec {
             throw new IOException(String.format("not a summary: starts 0x%08x, not 0x%08x (\"MPDS\")", magic, MAGIC));
         }
         int version = h.getInt();
-        if (version != VERSION) {
-            throw new IOException("summary format version " + version + "; this build reads version " + VERSION);
+        if (version < OLDEST_READABLE || version > VERSION) {
+            throw new IOException("summary format version " + version + "; this build reads versions "
+                    + OLDEST_READABLE + " to " + VERSION);
         }
         int flags = h.get();
         if ((flags & ~FLAG_DEFLATED) != 0) {
@@ -112,12 +115,12 @@ public final class SummaryCodec {
             if (bodyLength != stored) {
                 throw new IOException("corrupt summary: body length " + bodyLength + " but " + stored + " bytes stored");
             }
-            return SummaryDecoder.decode(bytes, HEADER_SIZE, stored);
+            return SummaryDecoder.decode(bytes, HEADER_SIZE, stored, version);
         }
         if (bodyLength < 0 || bodyLength > (long) stored * MAX_DEFLATE_RATIO + 64) {
             throw new IOException("corrupt summary: body length " + bodyLength + " from " + stored + " deflated bytes");
         }
-        return SummaryDecoder.decode(inflate(bytes, stored, bodyLength), 0, bodyLength);
+        return SummaryDecoder.decode(inflate(bytes, stored, bodyLength), 0, bodyLength, version);
     }
 
     /** Inflates into a buffer that grows as output arrives, up to the declared length and never past it. */

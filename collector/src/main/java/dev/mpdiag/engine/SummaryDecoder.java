@@ -24,7 +24,7 @@ final class SummaryDecoder {
         this.in = in;
     }
 
-    static Summary decode(byte[] body, int offset, int length) throws IOException {
+    static Summary decode(byte[] body, int offset, int length, int version) throws IOException {
         SummaryDecoder d = new SummaryDecoder(new VarintInput(body, offset, offset + length));
         d.strings();
         d.jvm();
@@ -45,6 +45,10 @@ final class SummaryDecoder {
         int warnings = d.in.readCount(1, "warning");
         for (int i = 0; i < warnings; i++) {
             d.s.warn(d.string());
+        }
+        if (version >= 3) {
+            d.heat();
+            d.pauses();
         }
         if (d.in.remaining() != 0) {
             throw d.in.corrupt(d.in.remaining() + " bytes after the last part");
@@ -140,6 +144,41 @@ final class SummaryDecoder {
                 p.add(id, weight, count);
             }
         }
+    }
+
+    private void heat() throws IOException {
+        int n = in.readCount(2, "heat");
+        Set<ProfileType> seen = EnumSet.noneOf(ProfileType.class);
+        int stacks = s.stacks.size();
+        for (int i = 0; i < n; i++) {
+            ProfileType type = PROFILE_TYPES[in.readIndex(PROFILE_TYPES.length, "heat type")];
+            if (!seen.add(type)) {
+                throw in.corrupt("heat " + type.id() + " twice");
+            }
+            Heat h = s.heat(type);
+            int entries = in.readCount(4, "heat entry");
+            long cell = 0;
+            for (int e = 0; e < entries; e++) {
+                cell += in.readSignedVarLong();
+                int stack = in.readIndex(stacks, "heat stack id");
+                long weight = in.readSignedVarLong();
+                long count = in.readSignedVarLong();
+                h.add(cell, stack, weight, count);
+            }
+        }
+    }
+
+    private static final Pauses.Kind[] PAUSE_KINDS = Pauses.Kind.values();
+
+    private void pauses() throws IOException {
+        int n = in.readCount(3, "pause");
+        long start = 0;
+        for (int i = 0; i < n; i++) {
+            Pauses.Kind kind = PAUSE_KINDS[in.readIndex(PAUSE_KINDS.length, "pause kind")];
+            start += in.readSignedVarLong();
+            s.pauses.add(kind, start, in.readSignedVarLong());
+        }
+        s.pauses.addDropped(in.readSignedVarLong());
     }
 
     private void series() throws IOException {

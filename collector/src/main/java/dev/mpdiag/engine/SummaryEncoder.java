@@ -43,6 +43,8 @@ final class SummaryEncoder {
         for (String w : s.warnings()) {
             e.out.writeVarLong(e.ref(w));
         }
+        e.heat(s);
+        e.pauses(s.pauses);
         // The table goes first so the reader has it before the references; only now is it complete.
         VarintOutput body = new VarintOutput(e.out.size() + 32 * e.strings.size() + 16);
         body.writeVarLong(e.strings.size());
@@ -51,6 +53,37 @@ final class SummaryEncoder {
         }
         body.writeBytes(e.out.array(), 0, e.out.size());
         return body;
+    }
+
+    // Cells as signed deltas from the previous entry's: entries of a chunk sit within seconds of each other.
+    private void heat(Summary s) {
+        Map<ProfileType, Heat> all = s.allHeat();
+        out.writeVarLong(all.size());
+        for (Map.Entry<ProfileType, Heat> e : all.entrySet()) {
+            Heat h = e.getValue();
+            out.writeVarLong(e.getKey().ordinal());
+            out.writeVarLong(h.size());
+            long cell = 0;
+            for (int i = 0; i < h.size(); i++) {
+                out.writeSignedVarLong(h.cell(i) - cell);
+                cell = h.cell(i);
+                out.writeVarLong(h.stack(i));
+                out.writeSignedVarLong(h.weight(i));
+                out.writeSignedVarLong(h.count(i));
+            }
+        }
+    }
+
+    private void pauses(Pauses p) {
+        out.writeVarLong(p.size());
+        long start = 0;
+        for (int i = 0; i < p.size(); i++) {
+            out.writeVarLong(p.kind(i).ordinal());
+            out.writeSignedVarLong(p.startMillis(i) - start);
+            start = p.startMillis(i);
+            out.writeSignedVarLong(p.durationNanos(i));
+        }
+        out.writeSignedVarLong(p.dropped());
     }
 
     private int ref(String s) {

@@ -176,16 +176,7 @@ public final class FlameTree {
         g.writeStringField("type", type.id());
         g.writeStringField("unit", type.unit);
         g.writeNumberField("total", root.total);
-        g.writeArrayFieldStart("names");
-        for (String n : names) {
-            g.writeString(n);
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("kinds");
-        for (FrameKind k : FrameKind.values()) {
-            g.writeString(k.label);
-        }
-        g.writeEndArray();
+        writeNamesAndKinds(g, names);
         g.writeArrayFieldStart("nodes");
         for (long[] n : nodes) {
             for (long v : n) {
@@ -202,6 +193,20 @@ public final class FlameTree {
             g.writeEndArray();
         }
         g.writeEndObject();
+    }
+
+    /** The "names" and "kinds" tables flame.js reads nodes against (HeatmapJson's samples use the same). */
+    static void writeNamesAndKinds(JsonGenerator g, List<String> names) throws IOException {
+        g.writeArrayFieldStart("names");
+        for (String n : names) {
+            g.writeString(n);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("kinds");
+        for (FrameKind k : FrameKind.values()) {
+            g.writeString(k.label);
+        }
+        g.writeEndArray();
     }
 
     private void flatten(Node n, int depth, long limit, int other, List<long[]> out, List<double[]> base) {

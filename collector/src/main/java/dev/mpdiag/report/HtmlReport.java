@@ -69,7 +69,7 @@ public final class HtmlReport {
     private static String head(String title) {
         return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "<title>" + esc(title) + "</title>\n<style>\n" + resource("flame.css") + "\n" + resource("report.css")
+                + "<title>" + esc(title) + "</title>\n<style>\n" + resource("flame.css") + "\n" + resource("heatmap.css") + "\n" + resource("report.css")
                 + "\n</style></head>\n";
     }
 
@@ -82,6 +82,20 @@ public final class HtmlReport {
                 + "const fgData = JSON.parse(document.getElementById('flame-data').textContent);\n"
                 + "window.mpdiagFlame = new FlameGraph(document.getElementById('flame'), fgData, {});\n"
                 + "</script></body></html>\n";
+    }
+
+    /**
+     * A heatmap over a flame graph, with no server behind it: dragging a span builds that span's flame graph in
+     * the page from the timed samples embedded beside the matrix. The span goes in the URL's fragment.
+     */
+    public static String heatmapPage(String title, String heatmapJson, String samplesJson) {
+        return head(title) + "<body class=\"mp-report\"><header><h1>" + esc(title) + "</h1></header>\n"
+                + "<main><section><h2>Heatmap</h2><div id=\"heatmap\"></div></section>\n"
+                + "<section><h2 id=\"span\">Flame graph</h2><div id=\"flame\" class=\"mp-flame\"></div></section></main>\n"
+                + "<script type=\"application/json\" id=\"heatmap-data\">" + scriptSafe(heatmapJson) + "</script>\n"
+                + "<script type=\"application/json\" id=\"samples-data\">" + scriptSafe(samplesJson) + "</script>\n"
+                + "<script type=\"module\">\n" + resource("flame.js") + "\n" + resource("heatmap.js") + "\n"
+                + resource("heatmap-page.js") + "\n</script></body></html>\n";
     }
 
     /** The full analyze report: process picker, flame graphs per profile type, and every table. */

@@ -2,6 +2,7 @@ package dev.mpdiag.server;
 
 import dev.mpdiag.checks.Limits;
 import dev.mpdiag.server.api.ChecksApi;
+import dev.mpdiag.server.api.HeatmapApi;
 import dev.mpdiag.server.api.IngestApi;
 import dev.mpdiag.server.api.LocksApi;
 import dev.mpdiag.server.api.MetricsApi;
@@ -47,7 +48,7 @@ public final class CollectorServer implements AutoCloseable {
     }
 
     static final List<String> ENDPOINTS = List.of(
-            "POST /api/v1/ingest", "GET /api/v1/processes", "GET /api/v1/flamegraph", "GET /api/v1/diff",
+            "POST /api/v1/ingest", "GET /api/v1/processes", "GET /api/v1/flamegraph", "GET /api/v1/heatmap", "GET /api/v1/diff",
             "GET /api/v1/series", "GET /api/v1/locks", "GET /api/v1/checks", "GET /api/v1/rules", "GET /api/v1/export/collapsed",
             "GET /api/v1/export/speedscope", "GET /api/v1/export/jfr", "POST /api/v1/uploads",
             "GET /api/v1/runs", "POST /api/v1/runs", "GET /metrics");
@@ -89,6 +90,7 @@ public final class CollectorServer implements AutoCloseable {
         IngestApi ingest = new IngestApi(ingestor, config.maxUpload);
         ProcessesApi processes = new ProcessesApi(store);
         ProfileApi profiles = new ProfileApi(store, query);
+        HeatmapApi heatmaps = new HeatmapApi(store, query);
         SeriesApi series = new SeriesApi(store, query);
         LocksApi locks = new LocksApi(store, query);
         RulesApi rules = new RulesApi(store);
@@ -119,6 +121,7 @@ public final class CollectorServer implements AutoCloseable {
             c.routes.post("/api/v1/ingest", ingest::ingest);
             c.routes.get("/api/v1/processes", processes::list);
             c.routes.get("/api/v1/flamegraph", profiles::flamegraph);
+            c.routes.get("/api/v1/heatmap", heatmaps::heatmap);
             c.routes.get("/api/v1/diff", profiles::diff);
             c.routes.get("/api/v1/export/collapsed", profiles::collapsed);
             c.routes.get("/api/v1/export/speedscope", profiles::speedscope);

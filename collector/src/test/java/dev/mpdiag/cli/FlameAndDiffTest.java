@@ -74,6 +74,49 @@ class FlameAndDiffTest {
         assertTrue(page.contains("new FlameGraph(") && page.contains("Workload$HotLoop.spin"));
     }
 
+    /** The script element's JSON, as the page reads it ("<\/" is how the page escapes "</" inside a script). */
+    static JsonNode scriptJson(String page, String id) throws Exception {
+        String open = "<script type=\"application/json\" id=\"" + id + "\">";
+        int from = page.indexOf(open) + open.length();
+        return new ObjectMapper().readTree(page.substring(from, page.indexOf("</script>", from)).replace("<\\/", "</"));
+    }
+
+    @Test
+    void heatmapPageCarriesEverySampleOnceWithItsTime() throws Exception {
+        Path out = tmp.resolve("cpu-heatmap.html");
+        Path rec = Recordings.jdk17MultiChunk();
+        Cli.Run r = Cli.run("flame", rec.toString(), "-f", "heatmap", "-o", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        String page = Files.readString(out);
+        assertTrue(page.contains("new Heatmap(") && page.contains("new FlameGraph("), "page scripts missing");
+        JsonNode m = scriptJson(page, "heatmap-data");
+        long samples = 0;
+        for (jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(rec)) {
+            samples += e.getEventType().getName().equals("jdk.ExecutionSample") ? 1 : 0;
+        }
+        assertEquals(samples, m.get("total").asLong(), "matrix total against jdk.jfr.consumer's sample count");
+        assertEquals(50, m.get("rows").asInt());
+        long sum = 0;
+        for (JsonNode c : m.get("cells")) {
+            sum += c.asLong();
+        }
+        assertEquals(samples, sum);
+        assertEquals(m.get("columns").asInt() * 50, m.get("cells").size());
+        JsonNode s = scriptJson(page, "samples-data");
+        long entries = 0;
+        for (int i = 2; i < s.get("entries").size(); i += 3) {
+            entries += s.get("entries").get(i).asLong();
+        }
+        assertEquals(samples, entries, "the page's timed samples");
+        Cli.Run coarse = Cli.run("flame", rec.toString(), "-f", "heatmap", "--row-ms", "100", "-o", out.toString());
+        assertEquals(0, coarse.exit(), coarse.err());
+        assertEquals(10, scriptJson(Files.readString(out), "heatmap-data").get("rows").asInt());
+        Cli.Run bad = Cli.run("flame", rec.toString(), "-f", "heatmap", "--row-ms", "30", "-o", out.toString());
+        assertEquals(Main.EXIT_BAD_INPUT, bad.exit());
+        assertEquals(1, bad.err().strip().lines().count(), bad.err());
+        assertTrue(bad.err().contains("--row-ms"), bad.err());
+    }
+
     @Test
     void pprofToStdoutIsRefused() throws Exception {
         Cli.Run r = Cli.run("flame", Recordings.jdk17().toString(), "-f", "pprof");

@@ -83,6 +83,23 @@ class SummaryCodecTest {
         out.put("oldObjects", oldObjects);
         out.put("events", new TreeMap<>(s.eventCounts()));
         out.put("warnings", new ArrayList<>(s.warnings()));
+        for (ProfileType t : ProfileType.values()) {
+            Heat h = s.heatOrNull(t);
+            if (h != null) {
+                StringBuilder b = new StringBuilder();
+                for (int i = 0; i < h.size(); i++) {
+                    b.append(h.cell(i)).append(':').append(h.stack(i)).append('=').append(h.weight(i)).append('/')
+                            .append(h.count(i)).append(' ');
+                }
+                out.put("heat." + t.id(), b.toString());
+            }
+        }
+        StringBuilder pauses = new StringBuilder();
+        for (int i = 0; i < s.pauses.size(); i++) {
+            pauses.append(s.pauses.kind(i)).append('@').append(s.pauses.startMillis(i)).append('+')
+                    .append(s.pauses.durationNanos(i)).append(' ');
+        }
+        out.put("pauses", pauses + "dropped " + s.pauses.dropped());
         return out;
     }
 
@@ -148,7 +165,9 @@ class SummaryCodecTest {
         }
         for (ProfileType t : List.of(ProfileType.CPU, ProfileType.WALL, ProfileType.ALLOC, ProfileType.LOCK)) {
             assertTrue(s.profileOrNull(t) != null, "no " + t.id() + " profile");
+            assertTrue(s.heatOrNull(t) != null, "no " + t.id() + " heat");
         }
+        assertTrue(s.pauses.size() > 0, "no pauses");
         assertTrue(s.locks().iterator().hasNext(), "no locks");
         assertTrue(s.gc.count() > 0 && !s.gc.byCollector().isEmpty(), "no gc");
         assertTrue(s.allSeries().values().stream().anyMatch(ser -> ser.kind == Series.Kind.GAUGE && ser.size() > 1), "no gauge");
@@ -255,11 +274,11 @@ class SummaryCodecTest {
         byte[] version = good.clone();
         version[7]++;
         IOException e = assertThrows(IOException.class, () -> SummaryCodec.decode(version));
-        assertTrue(e.getMessage().contains("version 3") && e.getMessage().contains("reads version 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("version 4") && e.getMessage().contains("reads versions 2 to 3"), e.getMessage());
         byte[] v1 = good.clone();
         ByteBuffer.wrap(v1).putInt(4, 1);
         e = assertThrows(IOException.class, () -> SummaryCodec.decode(v1));
-        assertEquals("summary format version 1; this build reads version 2", e.getMessage());
+        assertEquals("summary format version 1; this build reads versions 2 to 3", e.getMessage());
         byte[] jfr = Files.readAllBytes(Recordings.jdk17());
         e = assertThrows(IOException.class, () -> SummaryCodec.decode(jfr));
         assertTrue(e.getMessage().contains("not a summary"), e.getMessage());
@@ -274,6 +293,25 @@ class SummaryCodecTest {
         ByteBuffer.wrap(out).putInt(SummaryCodec.MAGIC).putInt(SummaryCodec.VERSION).put((byte) 0)
                 .putInt(body.length).putInt(body.length).putInt((int) crc.getValue());
         return out;
+    }
+
+    @Test
+    void summariesStoredByTheVersion2BuildStillRead() throws Exception {
+        // Version 2's body is version 3's without the three trailing zero counts of an empty heat and pause list
+        // (heat types, pauses, dropped pauses): rebuild such a body with its own header, as the last build stored it.
+        Summary s = ChunkSummarizer.summarize(ChunkSplitter.split(Recordings.jdk17()).chunks().get(0),
+                new Scope(java.util.EnumSet.of(ProfileType.CPU), false, false));
+        assertTrue(s.pauses.size() == 0 && s.heatOrNull(ProfileType.CPU) == null && s.profileOrNull(ProfileType.CPU) != null,
+                "a cpu profile without times or pauses");
+        byte[] v3 = SummaryCodec.encode(s, false);
+        int body = v3.length - SummaryCodec.HEADER_SIZE - 3;
+        assertEquals(List.of((byte) 0, (byte) 0, (byte) 0), List.of(v3[v3.length - 3], v3[v3.length - 2], v3[v3.length - 1]));
+        byte[] v2 = Arrays.copyOf(v3, SummaryCodec.HEADER_SIZE + body);
+        CRC32 crc = new CRC32();
+        crc.update(v2, SummaryCodec.HEADER_SIZE, body);
+        ByteBuffer.wrap(v2).putInt(SummaryCodec.MAGIC).putInt(2).put((byte) 0).putInt(body).putInt(body)
+                .putInt((int) crc.getValue());
+        assertSameSummary(s, SummaryCodec.decode(v2), "version 2");
     }
 
     @Test

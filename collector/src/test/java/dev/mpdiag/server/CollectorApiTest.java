@@ -235,6 +235,63 @@ class CollectorApiTest {
     }
 
     @Test
+    void heatmapMatrixAndExactSpansAgreeWithTheProfile() throws Exception {
+        ingestAll("orders", 31);
+        ingest("orders", 32, 1, chunks.get(0), chunks.get(1));
+        long total = http.get("/api/v1/flamegraph?type=cpu").json().get("total").asLong();
+        JsonNode m = http.get("/api/v1/heatmap?type=cpu&split=true").json();
+        assertEquals(total, m.get("total").asLong(), "the heatmap holds every sample of the flame graph");
+        assertEquals(50, m.get("rows").asInt());
+        assertEquals(20, m.get("rowMillis").asInt());
+        int rows = 50;
+        int columns = m.get("columns").asInt();
+        assertEquals(columns * rows, m.get("cells").size());
+        assertEquals(2, m.get("perProcess").size());
+        long perProcess = 0;
+        for (JsonNode p : m.get("perProcess")) {
+            perProcess += p.get("total").asLong();
+            assertEquals(columns * rows, p.get("cells").size());
+        }
+        assertEquals(total, perProcess);
+        assertTrue(m.get("pauses").size() > 0, "GC pauses of the recording are overlaid: " + m.get("pauses"));
+        // A span from the middle of one second to the middle of a later one, as a drag on the map chooses it:
+        // its exact flame graph holds what the matrix's cells in that span hold, and less than the whole chunks.
+        long from0 = m.get("from").asLong();
+        int c0 = columns / 3;
+        int c1 = c0 + 2;
+        long from = from0 + c0 * 1000L + 13 * 20;
+        long to = from0 + c1 * 1000L + 31 * 20;
+        long inSpan = 0;
+        for (int c = c0; c <= c1; c++) {
+            for (int r = 0; r < rows; r++) {
+                long t = from0 + c * 1000L + r * 20;
+                if (t >= from && t < to) {
+                    inSpan += m.get("cells").get(c * rows + r).asLong();
+                }
+            }
+        }
+        JsonNode exact = http.get("/api/v1/flamegraph?type=cpu&exact=true&from=" + from + "&to=" + to).json();
+        assertTrue(exact.get("exact").asBoolean());
+        assertEquals(inSpan, exact.get("total").asLong(), "exact span total");
+        assertTrue(inSpan > 0, "the span has samples");
+        JsonNode chunked = http.get("/api/v1/flamegraph?type=cpu&from=" + from + "&to=" + to).json();
+        assertFalse(chunked.get("exact").asBoolean());
+        assertTrue(chunked.get("total").asLong() > inSpan, "whole chunks hold more than the span");
+        String collapsed = http.get("/api/v1/export/collapsed?type=cpu&exact=true&from=" + from + "&to=" + to).text();
+        long folded = collapsed.lines().mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        assertEquals(inSpan, folded, "the exact span's collapsed export");
+        JsonNode coarse = http.get("/api/v1/heatmap?type=cpu&rowMillis=100&from=" + from + "&to=" + to).json();
+        assertEquals(10, coarse.get("rows").asInt());
+        assertEquals(inSpan, coarse.get("total").asLong(), "a heatmap over the span holds the span's samples");
+        assertEquals(0, http.get("/api/v1/heatmap?type=cpu&from=1000&to=2000").json().get("columns").asInt());
+        assertError(http.get("/api/v1/heatmap?rowMillis=30"), 400, "bad parameter rowMillis");
+        assertError(http.get("/api/v1/heatmap?rowMillis=5"), 400, "bad parameter rowMillis");
+        assertError(http.get("/api/v1/heatmap?type=bogus"), 400, "bad parameter type");
+        assertError(http.get("/api/v1/heatmap?bins=3"), 400, "unknown parameter");
+        assertError(http.get("/api/v1/flamegraph?exact=maybe"), 400, "bad parameter exact");
+    }
+
+    @Test
     void aRestartRebuildsEverythingFromDisk() throws Exception {
         ingestAll("orders", 21);
         ingest("billing", 22, 1, chunks.get(0));

@@ -1,6 +1,6 @@
 // Flame graph view: profile type, processes (all merged, one, or a set), a time range brushed on the timeline,
 // the canvas graph (zoom, breadcrumb, search, tooltips, flame/icicle, top functions) and a sandwich of one
-// function. URL: type, process, service, from, to, minShare, search, zoom (names joined by ';'), orient, colour (kind; package is the default), fn.
+// function. URL: type, process, service, from, to, exact (true: the range to 20 ms, not whole chunks), minShare, search, zoom (names joined by ';'), orient, colour (kind; package is the default), fn.
 
 import {api, processesOr, errorBox, loadingBox, infoBox} from '../api.js';
 import {el, clear, procName, fmtTime, fmtPct, fmtNum} from '../util.js';
@@ -24,6 +24,7 @@ export async function mount(root, ctx) {
     type: p.get('type') || 'cpu',
     sel: selectionParams(p),
     minShare: p.get('minShare') || '0.0005',
+    exact: p.get('exact') === 'true',
   };
   const controls = el('div.controls');
   const timelineBox = el('div.timeline', {dataset: {role: 'timeline'}});
@@ -69,7 +70,8 @@ export async function mount(root, ctx) {
   }
 
   function apiSel() {
-    return {type: state.type, process: state.sel.process, service: state.sel.service, from: state.sel.from, to: state.sel.to};
+    return {type: state.type, process: state.sel.process, service: state.sel.service, from: state.sel.from, to: state.sel.to,
+      exact: state.exact ? 'true' : null};
   }
 
   function exportLinks() {

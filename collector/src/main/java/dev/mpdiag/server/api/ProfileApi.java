@@ -39,10 +39,13 @@ public final class ProfileApi {
     }
 
     public void flamegraph(Context ctx) throws IOException {
-        Params.only(ctx, Params.SELECTION, "type", "minShare", "split");
+        Params.only(ctx, Params.SELECTION, "type", "minShare", "split", "exact");
         ProfileType type = Params.type(ctx, "cpu");
         double minShare = Params.share(ctx, "minShare", DEFAULT_MIN_SHARE);
         boolean split = Params.flag(ctx, "split");
+        // Without exact, a range selects whole chunks (seconds each); with it, the samples inside the range to
+        // 20 ms, as the heatmap's selection needs.
+        boolean exact = Params.flag(ctx, "exact");
         Selection sel = Params.selection(ctx, store, "");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = Replies.JSON.getFactory().createGenerator(out)) {
@@ -53,7 +56,9 @@ public final class ProfileApi {
             g.writeNumberField("minShare", minShare);
             if (split) {
                 g.writeArrayFieldStart("processes");
+                boolean allExact = true;
                 for (Map.Entry<ProcessStore, Summary> e : query.perProcess(sel).entrySet()) {
+                    allExact &= !exact || e.getValue().cutToWindow(type, sel.fromMillis(), sel.toMillis());
                     FlameTree tree = FlameTree.of(e.getValue(), type);
                     g.writeStartObject();
                     g.writeStringField("id", e.getKey().id());
@@ -63,8 +68,12 @@ public final class ProfileApi {
                     g.writeEndObject();
                 }
                 g.writeEndArray();
+                g.writeBooleanField("exact", exact && allExact);
             } else {
-                FlameTree tree = FlameTree.of(query.merged(sel), type);
+                Summary merged = query.merged(sel);
+                boolean cut = exact && merged.cutToWindow(type, sel.fromMillis(), sel.toMillis());
+                g.writeBooleanField("exact", cut);
+                FlameTree tree = FlameTree.of(merged, type);
                 writeIds(g, "processes", sel);
                 g.writeNumberField("total", tree.total());
                 g.writeFieldName("tree");
@@ -128,20 +137,29 @@ public final class ProfileApi {
         }
     }
 
+    /** The merged selection, cut to its range to 20 ms when exact=true asks (as the heatmap's spans do). */
+    private Summary mergedExact(Context ctx, Selection sel, ProfileType type) {
+        Summary s = query.merged(sel);
+        if (Params.flag(ctx, "exact")) {
+            s.cutToWindow(type, sel.fromMillis(), sel.toMillis());
+        }
+        return s;
+    }
+
     public void collapsed(Context ctx) throws IOException {
-        Params.only(ctx, Params.SELECTION, "type");
+        Params.only(ctx, Params.SELECTION, "type", "exact");
         ProfileType type = Params.type(ctx, "cpu");
-        Summary s = query.merged(Params.selection(ctx, store, ""));
+        Summary s = mergedExact(ctx, Params.selection(ctx, store, ""), type);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CollapsedWriter.write(s, type, out);
         ctx.contentType("text/plain; charset=utf-8").result(out.toByteArray());
     }
 
     public void speedscope(Context ctx) throws IOException {
-        Params.only(ctx, Params.SELECTION, "type");
+        Params.only(ctx, Params.SELECTION, "type", "exact");
         ProfileType type = Params.type(ctx, "cpu");
         Selection sel = Params.selection(ctx, store, "");
-        Summary s = query.merged(sel);
+        Summary s = mergedExact(ctx, sel, type);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String name = type.id() + " of " + (sel.processes().size() == 1 ? sel.ids().get(0)
                 : sel.processes().size() + " processes");

@@ -29,7 +29,7 @@ import java.util.Map;
  * like an agent's uploads so every view works on them.
  */
 public final class UploadsApi {
-    private static final Scope IDENTITY_ONLY = new Scope(EnumSet.noneOf(ProfileType.class), false);
+    private static final Scope IDENTITY_ONLY = new Scope(EnumSet.noneOf(ProfileType.class), false, false);
     static final int MAX_FILES = 64;
 
     private final Ingestor ingestor;

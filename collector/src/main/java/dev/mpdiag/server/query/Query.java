@@ -7,7 +7,9 @@ import dev.mpdiag.server.store.StoredEntry;
 import dev.mpdiag.server.store.SummaryCache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -35,6 +37,19 @@ public final class Query {
             Summary s = new Summary();
             addProcess(s, p, sel);
             out.put(p, s);
+        }
+        return out;
+    }
+
+    /** The stored summaries of one process over the selection's range, unmerged (merging stacks is the costly part). */
+    public List<Summary> stored(ProcessStore p, Selection sel) {
+        List<Summary> out = new ArrayList<>();
+        for (StoredEntry e : p.entries(sel.fromMillis(), sel.toMillis())) {
+            try {
+                out.add(cache.get(p, e));
+            } catch (IOException ex) {
+                throw new UncheckedIOException("reading the summary of " + p.id() + " #" + e.seq(), ex);
+            }
         }
         return out;
     }
