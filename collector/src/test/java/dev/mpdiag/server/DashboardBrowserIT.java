@@ -125,6 +125,37 @@ class DashboardBrowserIT {
               done({frames: data.nodes.length / 5, drawn, cold: coldMs, construct, first, median: times[7], max: times[14]});
             }, e => done({error: String(e)}));""";
 
+    /** 16 processes of 10 minutes at 50 rows a second, plus their merged map: the figure BENCHMARKS.md keeps. */
+    static final String DRAW_HEATMAP_16x10MIN = """
+            const done = arguments[arguments.length - 1];
+            import('/heatmap.js').then(({Heatmap}) => {
+              let seed = 5;
+              const rnd = () => { seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
+              const columns = 600, rows = 50, n = columns * rows, perProcess = [], merged = new Array(n).fill(0);
+              for (let p = 0; p < 16; p++) {
+                const cells = new Array(n);
+                for (let i = 0; i < n; i++) { cells[i] = rnd() < 0.3 ? 0 : Math.floor(rnd() * 12); merged[i] += cells[i]; }
+                perProcess.push({id: 'svc/host/' + (1000 + p) + '/1', label: 'worker-' + p + ' pid ' + (1000 + p), total: 0,
+                  max: 11, cells});
+              }
+              const pauses = [];
+              for (let k = 0; k < 300; k++) pauses.push({process: perProcess[k % 16].id, kind: k % 5 ? 'gc' : 'safepoint',
+                at: 1700000000000 + Math.floor(rnd() * columns * 1000), ms: 1 + rnd() * 80});
+              const data = {type: 'cpu', unit: 'samples', processes: perProcess.map(p => p.id), rowMillis: 20, rows,
+                from: 1700000000000, columns, truncated: false, total: 0, max: Math.max(...merged), cells: merged,
+                perProcess, pauses, pausesDropped: 0};
+              const box = document.createElement('div');
+              box.style.width = '1343px';
+              document.getElementById('view').appendChild(box);
+              const cold = new Heatmap(box, data, {}).drawMillis;
+              const times = [];
+              for (let k = 0; k < 5; k++) { const h = new Heatmap(box, data, {}); times.push(h.drawMillis); }
+              times.sort((a, b) => a - b);
+              const maps = box.querySelectorAll('[data-role=hm-map]').length;
+              box.remove();
+              done({cells: n * 17, maps, cold, median: times[2], max: times[4]});
+            }, e => done({error: String(e)}));""";
+
     @BeforeAll
     static void startEverything() throws Exception {
         assertTrue(Files.isRegularFile(SERVICE_JAR), "build first: " + SERVICE_JAR);
@@ -644,7 +675,91 @@ class DashboardBrowserIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
+    void heatmapSpanDraggedOpensItsExactFlameGraph() throws Exception {
+        JsonNode run = runById(contentionRun);
+        long runFrom = run.path("fromMillis").asLong();
+        long runTo = run.path("toMillis").asLong();
+        open("heatmap?type=cpu&service=sample-service&from=" + runFrom + "&to=" + runTo);
+        awaitView("heatmap");
+        List<WebElement> maps = browser.driver().findElements(By.cssSelector("[data-role=hm-map]"));
+        assertEquals(3, maps.size(), "the merged map and one per worker");
+        assertTrue(((Number) browser.js("return window.mpdiagHeatmap.data.total")).longValue() > 0, "cpu samples in the run");
+        // A real drag with the mouse across the merged map, from a cell in one column to a cell some columns on.
+        WebElement over = maps.get(0).findElement(By.cssSelector("canvas.hm-over"));
+        int w = over.getSize().getWidth();
+        int h = over.getSize().getHeight();
+        new org.openqa.selenium.interactions.Actions(browser.driver())
+                .moveToElement(over, -w / 2 + w / 4, -h / 2 + h / 5).clickAndHold()
+                .moveByOffset(w / 3, h / 2).release().perform();
+        browser.waitUntil("the span's flame graph", "return +document.getElementById('view').firstElementChild.dataset.spanLoads > 0"
+                + " || document.querySelector('[data-role=span-total]') !== null;");
+        browser.waitUntil("span in the URL", "return /span=\\d+-\\d+/.test(location.hash);");
+        browser.waitUntil("span total", "return document.querySelector('[data-role=span-total]') !== null;");
+        // The flame graph below holds exactly what the heatmap's merged cells in the span hold.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> check = (Map<String, Object>) browser.js("""
+                const d = window.mpdiagHeatmap.data, m = /span=(\\d+)-(\\d+)/.exec(location.hash);
+                const from = +m[1], to = +m[2];
+                let inSpan = 0;
+                for (let c = 0; c < d.columns; c++) for (let r = 0; r < d.rows; r++) {
+                  const t = d.from + c * 1000 + r * d.rowMillis;
+                  if (t >= from && t < to) inSpan += d.cells[c * d.rows + r];
+                }
+                return {from, to, inSpan, flame: window.mpdiagFlame.frameInfo(0).total};""");
+        System.out.println("heatmap span: " + check);
+        long from = ((Number) check.get("from")).longValue();
+        long to = ((Number) check.get("to")).longValue();
+        assertTrue(to - from >= 1000, "the drag spanned columns: " + check);
+        assertTrue(((Number) check.get("inSpan")).longValue() > 0, "samples in the span: " + check);
+        assertEquals(((Number) check.get("inSpan")).longValue(), ((Number) check.get("flame")).longValue(),
+                "span flame graph against the heatmap's cells: " + check);
+        shot("dashboard-heatmap");
+        docImage("dashboard-heatmap", "heatmap.png");
+
+        // The URL alone brings the same span back, and its link opens the flame graph view on the exact span.
+        String hash = currentHash().substring(2);
+        open(hash);
+        awaitView("heatmap");
+        browser.waitUntil("the span's flame graph again", "return document.querySelector('[data-role=span-total]') !== null"
+                + " && window.mpdiagFlame && window.mpdiagFlame.frameInfo(0).total === arguments[0];", check.get("inSpan"));
+        find("[data-role=open-flame]").click();
+        awaitView("flame");
+        assertTrue(currentHash().contains("exact=true"), currentHash());
+        browser.waitUntil("exact flame view", "return window.mpdiagFlame && window.mpdiagFlame.frameInfo(0).total === arguments[0];",
+                check.get("inSpan"));
+
+        // The lock heatmap of the contention run shows its blocked time, with GC pauses overlaid where there were any.
+        open("heatmap?type=lock&service=sample-service&from=" + runFrom + "&to=" + runTo);
+        awaitView("heatmap");
+        assertTrue(((Number) browser.js("return window.mpdiagHeatmap.data.total")).longValue() > 0, "blocked ns in the run");
+        System.out.println("heatmap pauses overlaid: " + browser.js("return window.mpdiagHeatmap.data.pauses.length"));
+        shot("dashboard-heatmap-lock");
+        assertNoConsoleErrors("heatmap");
+    }
+
+    @Test
+    @Order(13)
+    void sixteenProcessesOfTenMinutesDrawWithin300ms() {
+        open("heatmap?type=cpu");
+        awaitView("heatmap");
+        browser.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) browser.driver().executeAsyncScript(DRAW_HEATMAP_16x10MIN);
+        assertTrue(!r.containsKey("error"), String.valueOf(r));
+        double cold = ((Number) r.get("cold")).doubleValue();
+        double median = ((Number) r.get("median")).doubleValue();
+        System.out.printf(java.util.Locale.ROOT, "DASHBOARD HEATMAP: 16 processes x 600 s x 50 rows + merged (%s cells,"
+                + " %s maps): draw median %.1f ms (max %.1f ms), the page's first %.1f ms%n", r.get("cells"), r.get("maps"),
+                median, ((Number) r.get("max")).doubleValue(), cold);
+        assertEquals(17L, ((Number) r.get("maps")).longValue());
+        assertTrue(median <= 300, "16 processes of 10 minutes must draw within 300 ms: " + r);
+        assertTrue(cold <= 1000, "first draw, cold code included: " + r);
+        assertNoConsoleErrors("heatmap 16x10min");
+    }
+
+    @Test
+    @Order(20)
     void aCollectorThatWentAwayIsSaidSo() throws Exception {
         open("overview");
         awaitView("overview");
