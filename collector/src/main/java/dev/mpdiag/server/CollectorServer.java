@@ -13,6 +13,7 @@ import dev.mpdiag.server.api.RulesApi;
 import dev.mpdiag.server.api.RunsApi;
 import dev.mpdiag.server.api.SeriesApi;
 import dev.mpdiag.server.api.UploadsApi;
+import dev.mpdiag.server.mcp.McpEndpoint;
 import dev.mpdiag.server.query.Query;
 import dev.mpdiag.server.store.Retention;
 import dev.mpdiag.server.store.RunStore;
@@ -51,7 +52,7 @@ public final class CollectorServer implements AutoCloseable {
             "POST /api/v1/ingest", "GET /api/v1/processes", "GET /api/v1/flamegraph", "GET /api/v1/heatmap", "GET /api/v1/diff",
             "GET /api/v1/series", "GET /api/v1/locks", "GET /api/v1/checks", "GET /api/v1/rules", "GET /api/v1/export/collapsed",
             "GET /api/v1/export/speedscope", "GET /api/v1/export/jfr", "POST /api/v1/uploads",
-            "GET /api/v1/runs", "POST /api/v1/runs", "GET /metrics");
+            "GET /api/v1/runs", "POST /api/v1/runs", "GET /metrics", "POST /mcp");
 
     private final Config config;
     private final Consumer<String> log;
@@ -98,6 +99,7 @@ public final class CollectorServer implements AutoCloseable {
         RunsApi runsApi = new RunsApi(runs, store);
         MetricsApi metrics = new MetricsApi(store, ingestor);
         ChecksApi checks = new ChecksApi(store, query, config.limits);
+        McpEndpoint mcp = McpEndpoint.of(processes, checks, profiles, series, locks, rules, version(), log);
         Path uploadTmp = Files.createDirectories(store.root().resolve("tmp"));
         app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -117,6 +119,7 @@ public final class CollectorServer implements AutoCloseable {
             if (config.token != null) {
                 c.routes.before("/api/*", config.token);
                 c.routes.before("/metrics", config.token);
+                c.routes.before("/mcp", config.token);
             }
             c.routes.post("/api/v1/ingest", ingest::ingest);
             c.routes.get("/api/v1/processes", processes::list);
@@ -134,6 +137,8 @@ public final class CollectorServer implements AutoCloseable {
             c.routes.get("/api/v1/runs", runsApi::list);
             c.routes.post("/api/v1/runs", runsApi::add);
             c.routes.get("/metrics", metrics::metrics);
+            c.routes.post("/mcp", mcp::post);
+            c.routes.get("/mcp", mcp::get);
             c.routes.get("/api/v1", ctx -> Replies.json(ctx, Map.of("endpoints", ENDPOINTS, "docs", "docs/api.md")));
             c.routes.exception(ApiException.class, (e, ctx) -> {
                 if (e.status != 413) {
@@ -183,6 +188,12 @@ public final class CollectorServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // already read (a multipart request), or the client went away: nothing to drain
         }
+    }
+
+    /** The jar's version (its manifest), "dev" when run from classes. */
+    static String version() {
+        String v = CollectorServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
     private void applyRetention() {

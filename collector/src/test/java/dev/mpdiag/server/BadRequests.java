@@ -85,8 +85,10 @@ final class BadRequests {
             return badHeader();
         } else if (k < 70) {
             return badUpload();
-        } else if (k < 95) {
+        } else if (k < 88) {
             return badQuery();
+        } else if (k < 95) {
+            return badMcp();
         } else {
             return badRun();
         }
@@ -171,6 +173,58 @@ final class BadRequests {
         };
         String path = "/api/v1/" + endpoint + "?" + query;
         return request("bad-query", path, 400, http -> http.get(path));
+    }
+
+    /** A broken JSON-RPC message to /mcp: answered 200 with a JSON-RPC error of the right code, never a 5xx. */
+    private Request badMcp() {
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":";
+        String[] sent = switch (random.nextInt(8)) {
+            case 0 -> new String[] {"-32700", new String(randomBytes(1 + random.nextInt(200)), java.nio.charset.StandardCharsets.ISO_8859_1)};
+            case 1 -> new String[] {"-32700", pick(List.of("{", "{\"jsonrpc\":", "[{]", "nul"))};
+            case 2 -> new String[] {"-32600", pick(List.of("{}", "[]", "\"x\"", "42", "{\"id\":1,\"method\":\"ping\"}",
+                    "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ping\"}", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":5}",
+                    "{\"jsonrpc\":\"2.0\",\"id\":{\"a\":1},\"method\":\"ping\"}"))};
+            case 3 -> new String[] {"-32601", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\""
+                    + pick(List.of("resources/read", "../" + EVIL, "tools/delete", "")) + "\"}"};
+            case 4 -> new String[] {"-32602", call + pick(List.of("{}", "5", "{\"name\":7}", "{\"name\":\"rm\"}",
+                    "{\"name\":\"checks\",\"arguments\":[1]}")) + "}"};
+            case 5 -> new String[] {"-32602", call + "{\"name\":\"" + pick(List.of("top_frames", "diff", "series", "checks",
+                    "locks", "jmc_rules")) + "\",\"arguments\":{\"" + pick(List.of("from", "process", "service", "limit", "type"))
+                    + "\":\"" + pick(List.of("../../" + EVIL, "yesterday", "-1", "x".repeat(300), "no/such/1/2")) + "\"}}}"};
+            case 6 -> new String[] {"-32602", call + "{\"name\":\"diff\",\"arguments\":{\"a\":{\"process\":[[1]]}}}}"};
+            default -> new String[] {"-32602", call + "{\"name\":\"jmc_rules\",\"arguments\":{}}}"};
+        };
+        int code = Integer.parseInt(sent[0]);
+        byte[] body = sent[1].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new Request() {
+            public String kind() {
+                return "bad-mcp";
+            }
+
+            public String what() {
+                return abbreviate(sent[1]);
+            }
+
+            public Http.Reply send(Http http) throws Exception {
+                return http.post("/mcp", Map.of("Content-Type", "application/json"), body);
+            }
+
+            public String judge(Http.Reply r) {
+                if (r.status() != 200) {
+                    return "status " + r.status() + " (want 200 with a JSON-RPC error): " + abbreviate(r.text());
+                }
+                try {
+                    JsonNode j = r.json();
+                    JsonNode e = (j.isArray() && j.size() == 1 ? j.get(0) : j).path("error");
+                    if (e.path("code").asInt() != code || e.path("message").asText().isEmpty()) {
+                        return "want JSON-RPC error " + code + ": " + abbreviate(r.text());
+                    }
+                } catch (AssertionError e) {
+                    return "not JSON: " + r.contentType() + " " + abbreviate(r.text());
+                }
+                return null;
+            }
+        };
     }
 
     private Request badRun() {

@@ -272,14 +272,7 @@ class CollectorAgentIT {
     }
 
     static long awaitMark(ChildJvm w) throws Exception {
-        for (long deadline = System.currentTimeMillis() + 30_000; System.currentTimeMillis() < deadline; Thread.sleep(20)) {
-            for (String line : w.output().split("\n")) {
-                if (line.startsWith("MARK ")) {
-                    return Long.parseLong(line.substring(5).trim());
-                }
-            }
-        }
-        throw new AssertionError("no MARK from the worker: " + w.output());
+        return HotWorker.awaitMark(w, 30_000);
     }
 
     @Test

@@ -101,4 +101,16 @@ public final class HotWorker {
         }
         sink = x;
     }
+
+    /** The epoch millis a HotWorker in a child JVM printed with its MARK line; fails after timeoutMillis without one. */
+    public static long awaitMark(ChildJvm w, long timeoutMillis) throws Exception {
+        for (long deadline = System.currentTimeMillis() + timeoutMillis; System.currentTimeMillis() < deadline; Thread.sleep(20)) {
+            for (String line : w.output().split("\n")) {
+                if (line.startsWith("MARK ")) {
+                    return Long.parseLong(line.substring(5).trim());
+                }
+            }
+        }
+        throw new AssertionError("no MARK from the worker: " + w.output());
+    }
 }

@@ -38,10 +38,15 @@ public final class ChecksApi {
     }
 
     public void checks(Context ctx) {
-        Params.only(ctx, Params.SELECTION, THRESHOLD);
-        Selection sel = Params.selection(ctx, store, "");
-        boolean rolling = ctx.queryParam("from") == null && ctx.queryParam("to") == null;
-        Limits limits = limits(ctx);
+        Replies.json(ctx, checks(Params.of(ctx)));
+    }
+
+    /** The answer as a JSON-ready map, for the HTTP endpoint and the MCP tool alike. */
+    public Map<String, Object> checks(Params q) {
+        q.only(Params.SELECTION, THRESHOLD);
+        Selection sel = q.selection(store, "");
+        boolean rolling = q.one("from") == null && q.one("to") == null;
+        Limits limits = limits(q);
         Map<String, List<ProcessData>> byService = new LinkedHashMap<>();
         for (ProcessStore p : sel.processes()) {
             StoredEntry last = p.latest();
@@ -66,7 +71,7 @@ public final class ChecksApi {
         body.put("window", rolling ? "last 5 minutes of each process's data" : "from/to");
         body.put("processes", sel.ids());
         body.put("results", results);
-        Replies.json(ctx, body);
+        return body;
     }
 
     /**
@@ -88,9 +93,9 @@ public final class ChecksApi {
 
     static final long EARLY_MILLIS = 60_000L;
 
-    private Limits limits(Context ctx) {
+    private Limits limits(Params q) {
         Map<String, String> overrides = new LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
+        for (Map.Entry<String, List<String>> e : q.map().entrySet()) {
             if (e.getKey().startsWith(THRESHOLD) && !e.getValue().isEmpty()) {
                 overrides.put(e.getKey().substring(THRESHOLD.length()), e.getValue().get(0));
             }

@@ -29,15 +29,16 @@ public final class HeatmapApi {
     }
 
     public void heatmap(Context ctx) throws IOException {
-        Params.only(ctx, Params.SELECTION, "type", "rowMillis", "split");
-        ProfileType type = Params.type(ctx, "cpu");
-        int rowMillis = Params.integer(ctx, "rowMillis", DEFAULT_ROW_MILLIS, 20, 1000);
+        Params q = Params.of(ctx);
+        q.only(Params.SELECTION, "type", "rowMillis", "split");
+        ProfileType type = q.type("cpu");
+        int rowMillis = q.integer("rowMillis", DEFAULT_ROW_MILLIS, 20, 1000);
         if (!HeatMatrix.validRowMillis(rowMillis)) {
             throw ApiException.badRequest("bad parameter rowMillis", "rowMillis must divide a second into whole"
                     + " 20 ms cells (20, 40, 100, 200, 500, 1000...), got " + rowMillis);
         }
-        boolean split = Params.flag(ctx, "split");
-        Selection sel = Params.selection(ctx, store, "");
+        boolean split = q.flag("split");
+        Selection sel = q.selection(store, "");
         List<HeatmapJson.Source> sources = new ArrayList<>();
         for (ProcessStore p : sel.processes()) {
             sources.add(new HeatmapJson.Source(p.id(), label(p.meta()), query.stored(p, sel)));

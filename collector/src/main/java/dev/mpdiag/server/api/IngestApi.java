@@ -23,7 +23,8 @@ public final class IngestApi {
     }
 
     public void ingest(Context ctx) throws IOException {
-        Params.only(ctx);
+        Params q = Params.of(ctx);
+        q.only();
         ProcessIdentity id = identity(ctx);
         long seq = number(ctx, "X-Mpdiag-Seq", 1);
         Map<String, String> labels = FormFields.parse(ctx.header("X-Mpdiag-Labels"), "labels");

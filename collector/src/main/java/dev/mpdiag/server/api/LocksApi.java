@@ -26,11 +26,16 @@ public final class LocksApi {
     }
 
     public void locks(Context ctx) {
-        Params.only(ctx, Params.SELECTION, "limit", "stacks", "wait");
-        Selection sel = Params.selection(ctx, store, "");
-        int limit = Params.integer(ctx, "limit", 20, 1, 500);
-        int stackLimit = Params.integer(ctx, "stacks", 5, 0, 100);
-        boolean includeWait = Params.flag(ctx, "wait");
+        Replies.json(ctx, locks(Params.of(ctx)));
+    }
+
+    /** The answer as a JSON-ready map, for the HTTP endpoint and the MCP tool alike. */
+    public Map<String, Object> locks(Params q) {
+        q.only(Params.SELECTION, "limit", "stacks", "wait");
+        Selection sel = q.selection(store, "");
+        int limit = q.integer("limit", 20, 1, 500);
+        int stackLimit = q.integer("stacks", 5, 0, 100);
+        boolean includeWait = q.flag("wait");
         Map<ProcessStore, Summary> per = query.perProcess(sel);
         Summary merged = new Summary();
         for (Summary s : per.values()) {
@@ -58,7 +63,7 @@ public final class LocksApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("processes", sel.ids());
         body.put("locks", rows);
-        Replies.json(ctx, body);
+        return body;
     }
 
     private static List<Map<String, Object>> perProcess(Map<ProcessStore, Summary> per, LockStats merged) {

@@ -50,7 +50,8 @@ public final class MetricsApi {
     }
 
     public void metrics(Context ctx) throws IOException {
-        Params.only(ctx);
+        Params q = Params.of(ctx);
+        q.only();
         long now = System.currentTimeMillis();
         StringBuilder b = new StringBuilder(4096);
         Map<ProcessStore, Summary> latest = new java.util.LinkedHashMap<>();

@@ -1,41 +1,74 @@
 package dev.mpdiag.server.api;
 
-import dev.mpdiag.server.store.ProcessIdentity;
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.mpdiag.engine.ProfileType;
 import dev.mpdiag.server.ApiException;
 import dev.mpdiag.server.query.Selection;
 import dev.mpdiag.server.query.TimeParam;
+import dev.mpdiag.server.store.ProcessIdentity;
 import dev.mpdiag.server.store.Store;
 import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
-/** Query parameters shared by the API's endpoints, each refused with a 400 that says what was expected. */
-final class Params {
-    private Params() {
+/**
+ * The parameters of one API call, each refused with a 400 that says what was expected. They come from a request's
+ * query string or, for the MCP tools, from a tool call's arguments: both are read by the same rules.
+ */
+public final class Params {
+    /** The selection parameters, for {@link #only}. */
+    public static final String[] SELECTION = {"process", "service", "from", "to"};
+
+    private final String where;
+    private final Map<String, List<String>> values;
+
+    private Params(String where, Map<String, List<String>> values) {
+        this.where = where;
+        this.values = values;
     }
 
-    /** The selection parameters, for {@link #only}. */
-    static final String[] SELECTION = {"process", "service", "from", "to"};
+    public static Params of(Context ctx) {
+        return new Params(ctx.path(), ctx.queryParamMap());
+    }
+
+    /** Parameters from elsewhere than a query string; where names their owner in errors ("the tool top_frames"). */
+    public static Params of(String where, Map<String, List<String>> values) {
+        return new Params(where, values);
+    }
+
+    /** The first value of a parameter, or null. */
+    public String one(String name) {
+        List<String> v = values.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    /** Every value of a repeated parameter (none: an empty list). */
+    public List<String> all(String name) {
+        List<String> v = values.get(name);
+        return v == null ? List.of() : v;
+    }
+
+    public Map<String, List<String>> map() {
+        return values;
+    }
 
     /**
      * Refuses a parameter the endpoint does not take: a typo (proces=) or a parameter of another endpoint would
      * otherwise be ignored and answer for everything. A name ending in '.' allows every name with that prefix.
      */
-    static void only(Context ctx, String[] common, String... more) {
-        for (String name : ctx.queryParamMap().keySet()) {
+    public void only(String[] common, String... more) {
+        for (String name : values.keySet()) {
             if (!allowed(name, common) && !allowed(name, more)) {
                 List<String> all = new ArrayList<>(List.of(common));
                 all.addAll(List.of(more));
                 throw ApiException.badRequest("unknown parameter", "'" + TimeParam.abbreviate(name) + "' is not a parameter of "
-                        + ctx.path() + (all.isEmpty() ? ", which takes none" : " (it takes " + String.join(", ", all) + ")"));
+                        + where + (all.isEmpty() ? ", which takes none" : " (it takes " + String.join(", ", all) + ")"));
             }
         }
     }
 
-    static void only(Context ctx, String... names) {
-        only(ctx, new String[0], names);
+    public void only(String... names) {
+        only(new String[0], names);
     }
 
     private static boolean allowed(String name, String[] names) {
@@ -48,8 +81,8 @@ final class Params {
     }
 
     /** A service= filter: absent, or a name a process could have (never a path). */
-    static String service(Context ctx, String name) {
-        String v = ctx.queryParam(name);
+    public String service(String name) {
+        String v = one(name);
         if (v == null || v.isBlank()) {
             return null;
         }
@@ -62,13 +95,13 @@ final class Params {
     }
 
     /** The selection named by process=, service=, from=, to= (each optionally after a prefix such as "a."). */
-    static Selection selection(Context ctx, Store store, String prefix) {
-        return Selection.resolve(store, ctx.queryParams(prefix + "process"), service(ctx, prefix + "service"),
-                ctx.queryParam(prefix + "from"), ctx.queryParam(prefix + "to"), System.currentTimeMillis());
+    public Selection selection(Store store, String prefix) {
+        return Selection.resolve(store, all(prefix + "process"), service(prefix + "service"),
+                one(prefix + "from"), one(prefix + "to"), System.currentTimeMillis());
     }
 
-    static ProfileType type(Context ctx, String dflt) {
-        String v = ctx.queryParam("type");
+    public ProfileType type(String dflt) {
+        String v = one("type");
         try {
             return ProfileType.parse(v == null ? dflt : v);
         } catch (IllegalArgumentException e) {
@@ -77,8 +110,8 @@ final class Params {
         }
     }
 
-    static int integer(Context ctx, String name, int dflt, int min, int max) {
-        String v = ctx.queryParam(name);
+    public int integer(String name, int dflt, int min, int max) {
+        String v = one(name);
         if (v == null || v.isBlank()) {
             return dflt;
         }
@@ -95,8 +128,8 @@ final class Params {
         }
     }
 
-    static double share(Context ctx, String name, double dflt) {
-        String v = ctx.queryParam(name);
+    public double share(String name, double dflt) {
+        String v = one(name);
         if (v == null || v.isBlank()) {
             return dflt;
         }
@@ -111,8 +144,8 @@ final class Params {
         }
     }
 
-    static boolean flag(Context ctx, String name) {
-        String v = ctx.queryParam(name);
+    public boolean flag(String name) {
+        String v = one(name);
         if (v == null || v.isBlank() || v.equals("false")) {
             return false;
         }

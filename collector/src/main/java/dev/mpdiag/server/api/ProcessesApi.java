@@ -25,8 +25,13 @@ public final class ProcessesApi {
     }
 
     public void list(Context ctx) {
-        Params.only(ctx, "service");
-        String service = Params.service(ctx, "service");
+        Replies.json(ctx, list(Params.of(ctx)));
+    }
+
+    /** The answer as a JSON-ready map, for the HTTP endpoint and the MCP tool alike. */
+    public Map<String, Object> list(Params q) {
+        q.only("service");
+        String service = q.service("service");
         long now = System.currentTimeMillis();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (ProcessStore p : store.all()) {
@@ -41,7 +46,7 @@ public final class ProcessesApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("now", now);
         body.put("processes", rows);
-        Replies.json(ctx, body);
+        return body;
     }
 
     /** live, stale, exited (the agent sent its final cut) or uploaded (post-run .jfr files). */

@@ -3,6 +3,7 @@ package dev.mpdiag.server.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.mpdiag.engine.ProfileType;
 import dev.mpdiag.engine.Summary;
+import dev.mpdiag.engine.TopFrames;
 import dev.mpdiag.export.CollapsedWriter;
 import dev.mpdiag.export.SpeedscopeWriter;
 import dev.mpdiag.report.DiffTable;
@@ -21,6 +22,7 @@ import java.io.SequenceInputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,14 +41,15 @@ public final class ProfileApi {
     }
 
     public void flamegraph(Context ctx) throws IOException {
-        Params.only(ctx, Params.SELECTION, "type", "minShare", "split", "exact");
-        ProfileType type = Params.type(ctx, "cpu");
-        double minShare = Params.share(ctx, "minShare", DEFAULT_MIN_SHARE);
-        boolean split = Params.flag(ctx, "split");
+        Params q = Params.of(ctx);
+        q.only(Params.SELECTION, "type", "minShare", "split", "exact");
+        ProfileType type = q.type("cpu");
+        double minShare = q.share("minShare", DEFAULT_MIN_SHARE);
+        boolean split = q.flag("split");
         // Without exact, a range selects whole chunks (seconds each); with it, the samples inside the range to
         // 20 ms, as the heatmap's selection needs.
-        boolean exact = Params.flag(ctx, "exact");
-        Selection sel = Params.selection(ctx, store, "");
+        boolean exact = q.flag("exact");
+        Selection sel = q.selection(store, "");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = Replies.JSON.getFactory().createGenerator(out)) {
             g.writeStartObject();
@@ -85,13 +88,14 @@ public final class ProfileApi {
     }
 
     public void diff(Context ctx) throws IOException {
-        Params.only(ctx, "type", "minShare", "limit", "a.process", "a.service", "a.from", "a.to", "b.process",
+        Params q = Params.of(ctx);
+        q.only("type", "minShare", "limit", "a.process", "a.service", "a.from", "a.to", "b.process",
                 "b.service", "b.from", "b.to");
-        ProfileType type = Params.type(ctx, "cpu");
-        double minShare = Params.share(ctx, "minShare", DEFAULT_MIN_SHARE);
-        int limit = Params.integer(ctx, "limit", DIFF_ROWS, 1, 1000);
-        Selection a = Params.selection(ctx, store, "a.");
-        Selection b = Params.selection(ctx, store, "b.");
+        ProfileType type = q.type("cpu");
+        double minShare = q.share("minShare", DEFAULT_MIN_SHARE);
+        int limit = q.integer("limit", DIFF_ROWS, 1, 1000);
+        Selection a = q.selection(store, "a.");
+        Selection b = q.selection(store, "b.");
         Summary before = query.merged(a);
         Summary after = query.merged(b);
         FlameTree tree = FlameTree.diff(before, after, type);
@@ -109,6 +113,59 @@ public final class ProfileApi {
             g.writeEndObject();
         }
         ctx.contentType("application/json").result(out.toByteArray());
+    }
+
+    /**
+     * The hottest methods of a selection by self weight, with their total (anywhere on the stack) beside: the
+     * flame graph read as a table, for an assistant that cannot look at one (the MCP tool top_frames).
+     */
+    public Map<String, Object> top(Params q) {
+        q.only(Params.SELECTION, "type", "limit", "exact");
+        ProfileType type = q.type("cpu");
+        int limit = q.integer("limit", 20, 1, 500);
+        Selection sel = q.selection(store, "");
+        Summary s = mergedExact(q, sel, type);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", type.id());
+        body.put("unit", type.unit);
+        body.put("processes", sel.ids());
+        body.put("from", sel.fromMillis());
+        body.put("to", sel.toMillis() < Long.MAX_VALUE / 2 ? sel.toMillis() : null);
+        body.put("total", s.profileOrNull(type) == null ? 0 : s.profileOrNull(type).totalWeight());
+        body.put("frames", TopFrames.methods(s, type, limit));
+        if (type == ProfileType.ALLOC) {
+            body.put("allocatedClasses", TopFrames.allocatedClasses(s, limit));
+        } else if (type == ProfileType.LOCK || type == ProfileType.WAIT) {
+            body.put("contendedClasses", TopFrames.lockClasses(s, type, limit));
+        }
+        return body;
+    }
+
+    /** The diff's table without its tree: what changed between selections a and b, largest change first. */
+    public Map<String, Object> changes(Params q) {
+        q.only("type", "limit", "a.process", "a.service", "a.from", "a.to", "b.process", "b.service", "b.from", "b.to");
+        ProfileType type = q.type("cpu");
+        int limit = q.integer("limit", 20, 1, 1000);
+        Selection a = q.selection(store, "a.");
+        Selection b = q.selection(store, "b.");
+        Summary before = query.merged(a);
+        Summary after = query.merged(b);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", type.id());
+        body.put("unit", type.unit);
+        body.put("a", side(a, before, type));
+        body.put("b", side(b, after, type));
+        body.put("rows", DiffTable.of(before, after, type, limit));
+        return body;
+    }
+
+    private static Map<String, Object> side(Selection sel, Summary s, ProfileType type) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("processes", sel.ids());
+        m.put("from", sel.fromMillis());
+        m.put("to", sel.toMillis() < Long.MAX_VALUE / 2 ? sel.toMillis() : null);
+        m.put("total", s.profileOrNull(type) == null ? 0 : s.profileOrNull(type).totalWeight());
+        return m;
     }
 
     private static void side(JsonGenerator g, String name, Selection sel, Summary s, ProfileType type)
@@ -138,28 +195,30 @@ public final class ProfileApi {
     }
 
     /** The merged selection, cut to its range to 20 ms when exact=true asks (as the heatmap's spans do). */
-    private Summary mergedExact(Context ctx, Selection sel, ProfileType type) {
+    private Summary mergedExact(Params q, Selection sel, ProfileType type) {
         Summary s = query.merged(sel);
-        if (Params.flag(ctx, "exact")) {
+        if (q.flag("exact")) {
             s.cutToWindow(type, sel.fromMillis(), sel.toMillis());
         }
         return s;
     }
 
     public void collapsed(Context ctx) throws IOException {
-        Params.only(ctx, Params.SELECTION, "type", "exact");
-        ProfileType type = Params.type(ctx, "cpu");
-        Summary s = mergedExact(ctx, Params.selection(ctx, store, ""), type);
+        Params q = Params.of(ctx);
+        q.only(Params.SELECTION, "type", "exact");
+        ProfileType type = q.type("cpu");
+        Summary s = mergedExact(q, q.selection(store, ""), type);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CollapsedWriter.write(s, type, out);
         ctx.contentType("text/plain; charset=utf-8").result(out.toByteArray());
     }
 
     public void speedscope(Context ctx) throws IOException {
-        Params.only(ctx, Params.SELECTION, "type", "exact");
-        ProfileType type = Params.type(ctx, "cpu");
-        Selection sel = Params.selection(ctx, store, "");
-        Summary s = mergedExact(ctx, sel, type);
+        Params q = Params.of(ctx);
+        q.only(Params.SELECTION, "type", "exact");
+        ProfileType type = q.type("cpu");
+        Selection sel = q.selection(store, "");
+        Summary s = mergedExact(q, sel, type);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String name = type.id() + " of " + (sel.processes().size() == 1 ? sel.ids().get(0)
                 : sel.processes().size() + " processes");
@@ -173,9 +232,10 @@ public final class ProfileApi {
      * this is a recording that {@code jfr summary} and JMC open.
      */
     public void jfr(Context ctx) throws IOException {
-        Params.only(ctx, Params.SELECTION);
-        Selection sel = Params.selection(ctx, store, "");
-        if (ctx.queryParams("process").isEmpty() || sel.processes().size() != 1) {
+        Params q = Params.of(ctx);
+        q.only(Params.SELECTION);
+        Selection sel = q.selection(store, "");
+        if (q.all("process").isEmpty() || sel.processes().size() != 1) {
             throw ApiException.badRequest("one process", "export/jfr needs exactly one process=ID");
         }
         ProcessStore p = sel.processes().get(0);

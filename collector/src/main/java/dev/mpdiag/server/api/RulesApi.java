@@ -31,9 +31,14 @@ public final class RulesApi {
     }
 
     public void rules(Context ctx) throws IOException {
-        Params.only(ctx, Params.SELECTION);
-        Selection sel = Params.selection(ctx, store, "");
-        if (ctx.queryParams("process").isEmpty() || sel.processes().size() != 1) {
+        Replies.json(ctx, rules(Params.of(ctx)));
+    }
+
+    /** The answer as a JSON-ready map, for the HTTP endpoint and the MCP tool alike. */
+    public Map<String, Object> rules(Params q) throws IOException {
+        q.only(Params.SELECTION);
+        Selection sel = q.selection(store, "");
+        if (q.all("process").isEmpty() || sel.processes().size() != 1) {
             throw ApiException.badRequest("one process", "rules run on exactly one process=ID");
         }
         ProcessStore p = sel.processes().get(0);
@@ -61,6 +66,6 @@ public final class RulesApi {
         body.put("partial", chunks.size() < entries.size());
         body.put("millis", (System.nanoTime() - t0) / 1_000_000);
         body.put("findings", findings);
-        Replies.json(ctx, body);
+        return body;
     }
 }

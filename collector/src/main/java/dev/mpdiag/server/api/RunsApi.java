@@ -30,14 +30,16 @@ public final class RunsApi {
     }
 
     public void list(Context ctx) {
-        Params.only(ctx);
+        Params q = Params.of(ctx);
+        q.only();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("runs", runs.all());
         Replies.json(ctx, body);
     }
 
     public void add(Context ctx) throws IOException {
-        Params.only(ctx);
+        Params q = Params.of(ctx);
+        q.only();
         JsonNode n;
         try {
             n = Replies.JSON.readTree(IngestApi.readBody(ctx, MAX_BODY));

@@ -27,10 +27,15 @@ public final class SeriesApi {
     }
 
     public void series(Context ctx) {
-        Params.only(ctx, Params.SELECTION, "metric");
-        Selection sel = Params.selection(ctx, store, "");
+        Replies.json(ctx, series(Params.of(ctx)));
+    }
+
+    /** The answer as a JSON-ready map, for the HTTP endpoint and the MCP tool alike. */
+    public Map<String, Object> series(Params q) {
+        q.only(Params.SELECTION, "metric");
+        Selection sel = q.selection(store, "");
         List<String> metrics = new ArrayList<>();
-        for (String m : ctx.queryParams("metric")) {
+        for (String m : q.all("metric")) {
             for (String one : m.split(",")) {
                 if (!one.isBlank()) {
                     metrics.add(one.trim());
@@ -75,7 +80,7 @@ public final class SeriesApi {
         body.put("from", sel.fromMillis());
         body.put("to", sel.toMillis() < Long.MAX_VALUE / 2 ? sel.toMillis() : null);
         body.put("series", out);
-        Replies.json(ctx, body);
+        return body;
     }
 
     private TreeSet<String> available(Selection sel) {

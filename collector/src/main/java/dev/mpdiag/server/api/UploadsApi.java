@@ -41,8 +41,9 @@ public final class UploadsApi {
     }
 
     public void upload(Context ctx) throws IOException {
-        Params.only(ctx, "service", "name");
-        String service = Params.service(ctx, "service");
+        Params q = Params.of(ctx);
+        q.only("service", "name");
+        String service = q.service("service");
         if (service == null) {
             service = "upload";
         }
@@ -71,7 +72,7 @@ public final class UploadsApi {
                 results.add(store(safeName(f.filename()), bytes, service));
             }
         } else {
-            String name = ctx.queryParam("name");
+            String name = q.one("name");
             results.add(store(safeName(name == null ? "upload.jfr" : name), IngestApi.readBody(ctx, maxUpload), service));
         }
         Map<String, Object> body = new LinkedHashMap<>();
