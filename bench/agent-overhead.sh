@@ -57,7 +57,8 @@ rotates each round), so each sees the same machine. Then prints medians and rati
                        auto: agent when the agent and collector support it, else jfr
   --configs "A B ..."  configurations (default agent: "off default contention leak stock",
                        jfr: "off default stock"); any profiles/NAME.jfc is a configuration, and so is
-                       a path to a .jfc file (named after the file); "stock" is the JDK's own
+                       a path to a .jfc file (named after the file), and so is variant:NAME, a line
+                       of bench/ablation/variants (a profile with some settings changed); "stock" is the JDK's own
                        default.jfc; "async" (agent mode) is default with profiler=async (async-profiler
                        samples CPU, JFR the rest); "off" records nothing and must come first
   --agent-options T    agent options template (default '$AGENT_OPTIONS_TEMPLATE';
@@ -93,6 +94,7 @@ if [ "$MODE" = cost ]; then
     [ "$AGENT_OPTIONS_TEMPLATE" = 'collector={collector},profile={profile},label.bench={tag}' ] || die "--agent-options belongs to --mode agent; in cost mode a configuration is a profile, a .jfc, stock or async" 2
     whole_numbers ${ROUNDS:-10} ${DURATION:-20} ${CONNECTIONS:-32}
     OUT="${OUT:-$ROOT/bench/target/agent-overhead-$(date +%Y%m%d-%H%M%S)}"
+    CONFIGS=$(resolve_variants "$OUT/variants" $CONFIGS)
     args=(--pairs "${ROUNDS:-10}" --window "${DURATION:-20}s" --connections "${CONNECTIONS:-32}" --path "$PATH_UNDER_LOAD")
     configs=""
     for c in $CONFIGS; do [ "$c" = off ] || configs+="$c "; done   # bench cost always runs off and off2
@@ -114,6 +116,7 @@ STOCK_JFC="$JAVA_HOME_RUN/lib/jfr/default.jfc"
 
 OUT="${OUT:-$ROOT/bench/target/agent-overhead-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$OUT/lib" "$OUT/logs" "$OUT/rounds" "$OUT/profiles"
+CONFIGS=$(resolve_variants "$OUT/variants" $CONFIGS)
 HZ=$(getconf CLK_TCK)
 
 # Copies, so that builds running meanwhile cannot swap a jar or a profile under a run.

@@ -129,3 +129,24 @@ cost_bench() {
     exec taskset -c 0 "$JAVA" -jar "$ROOT/sample-service/target/sample-service.jar" bench cost \
         --agent "$ROOT/agent/target/mpagent.jar" --collector-jar "$ROOT/collector/target/mpdiag.jar" --out "$OUT" "$@"
 }
+
+# resolve_variants DIR CONFIG...: prints the configurations with each variant:NAME replaced by the path of a
+# .jfc written into DIR from its line in bench/ablation/variants (bench/lib/JfcVariant.java makes it from the
+# base profile and the line's overrides); exits 2 naming an unknown variant.
+resolve_variants() {
+    local dir=$1 c name line parts out=()
+    shift
+    for c in "$@"; do
+        if [[ "$c" != variant:* ]]; then out+=("$c"); continue; fi
+        name=${c#variant:}
+        line=$(awk -v n="$name" '$1 == n { print; exit }' "$ROOT/bench/ablation/variants")
+        [ -n "$line" ] || die "no variant '$name' in bench/ablation/variants" 2
+        read -r -a parts <<<"$line"
+        [ -f "$ROOT/profiles/${parts[1]}.jfc" ] || die "variant $name: no profile profiles/${parts[1]}.jfc" 2
+        mkdir -p "$dir"
+        "$JAVA" "$ROOT/bench/lib/JfcVariant.java" "$ROOT/profiles/${parts[1]}.jfc" "$dir/$name.jfc" "${parts[@]:2}" >&2 \
+            || die "variant $name: could not be made from bench/ablation/variants" 2
+        out+=("$(realpath --relative-to=. "$dir/$name.jfc")")
+    done
+    echo "${out[*]}"
+}
