@@ -37,8 +37,7 @@ public final class ChunkParser {
             if (header.chunkSize > chunk.limit()) {
                 throw new JfrFormatException("truncated chunk: header says " + header.chunkSize + " bytes");
             }
-            in.position((int) header.metadataOffset);
-            metadata = Metadata.read(in);
+            metadata = MetadataCache.SHARED.read(chunk, in, (int) header.metadataOffset);
             pools = new ConstantPools(in, metadata, header);
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             throw new JfrFormatException("corrupt chunk: data runs past its end");

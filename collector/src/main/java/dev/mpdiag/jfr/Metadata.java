@@ -47,6 +47,11 @@ public final class Metadata {
                 }
             }
         }
+        // Computed now rather than on first use, so a Metadata shared between threads (MetadataCache) is never
+        // written to after it is published.
+        for (JfrType t : md.byId.values()) {
+            t.flatVarints();
+        }
         return md;
     }
 
