@@ -144,6 +144,9 @@ public final class CollectorServer implements AutoCloseable {
                 if (e.status != 413) {
                     drainBody(ctx, config.maxUpload);
                 }
+                if (e.retryAfterSeconds > 0) {
+                    ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds));
+                }
                 Replies.error(ctx, e.status, e.error, e.getMessage());
             });
             c.routes.exception(Exception.class, (e, ctx) -> {
@@ -161,11 +164,12 @@ public final class CollectorServer implements AutoCloseable {
         });
         app.start(config.host, config.port);
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "mpdiag-retention");
+            Thread t = new Thread(r, "mpdiag-housekeeping");
             t.setDaemon(true);
             return t;
         });
         housekeeping.scheduleWithFixedDelay(this::applyRetention, 0, 60, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> store.flushMeta(log), 1, 1, TimeUnit.SECONDS);
     }
 
     /**
@@ -224,5 +228,7 @@ public final class CollectorServer implements AutoCloseable {
         if (app != null) {
             app.stop();
         }
+        // After the server stopped taking uploads, so the last health and last-seen times are on disk.
+        store.flushMeta(log);
     }
 }

@@ -36,6 +36,8 @@ public final class Ingestor {
     public final AtomicLong duplicates = new AtomicLong();
     public final AtomicLong rejected = new AtomicLong();
     public final AtomicLong summarizeNanos = new AtomicLong();
+    /** Bounds the agents' uploads in work at once (post-run uploads of files are not bounded by it). */
+    public final IngestAdmission admission = IngestAdmission.forThisMachine();
 
     public Ingestor(Store store) {
         this.store = store;
@@ -135,7 +137,7 @@ public final class Ingestor {
                 m.jvmArguments = jvm.jvmArguments;
                 m.javaArguments = jvm.javaArguments;
             }
-            p.saveMeta(false);
+            p.metaChanged();
         }
     }
 }

@@ -90,6 +90,8 @@ public final class MetricsApi {
         counter(b, "mpdiag_collector_ingested_bytes_total", "JFR bytes stored", ingestor.bytes.get());
         counter(b, "mpdiag_collector_duplicate_uploads_total", "Uploads already stored (agent retries)", ingestor.duplicates.get());
         counter(b, "mpdiag_collector_rejected_uploads_total", "Uploads refused as not JFR or damaged", ingestor.rejected.get());
+        counter(b, "mpdiag_collector_shed_uploads_total", "Uploads answered 429 (busy) for the agent to retry later",
+                ingestor.admission.shed.get());
         counter(b, "mpdiag_collector_summarize_seconds_total", "Time spent summarizing chunks",
                 ingestor.summarizeNanos.get() / 1e9);
         b.append("# HELP mpdiag_collector_store_bytes Bytes of JFR chunks in the data directory\n");

@@ -20,12 +20,7 @@ final class DurableFiles {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            for (ByteBuffer p : parts) {
-                ByteBuffer b = p.duplicate();
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-            }
+            writeAll(ch, parts);
             if (sync) {
                 ch.force(true);
             }
@@ -37,6 +32,18 @@ final class DurableFiles {
         }
         if (sync) {
             syncDirectory(file.getParent());
+        }
+    }
+
+    /**
+     * Writes a file whose name only an index line makes real (an upload's chunks or summary), and fsyncs its
+     * bytes; no temporary file and no rename. The caller fsyncs the directory once for all such files it wrote.
+     */
+    static void writeUnlisted(Path file, List<ByteBuffer> parts) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeAll(ch, parts);
+            ch.force(true);
         }
     }
 
@@ -62,6 +69,15 @@ final class DurableFiles {
             ch.force(true);
         } catch (IOException e) {
             // Some file systems refuse to open directories for fsync; their renames are then as durable as they get.
+        }
+    }
+
+    private static void writeAll(FileChannel ch, List<ByteBuffer> parts) throws IOException {
+        for (ByteBuffer p : parts) {
+            ByteBuffer b = p.duplicate();
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
         }
     }
 }

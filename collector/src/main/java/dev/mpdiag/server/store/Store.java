@@ -101,6 +101,17 @@ public final class Store {
         }
     }
 
+    /** Writes the process.json of each process whose meta changed since (see {@link ProcessStore#metaChanged}). */
+    public void flushMeta(Consumer<String> warn) {
+        for (ProcessStore p : processes.values()) {
+            try {
+                p.flushMeta();
+            } catch (IOException e) {
+                warn.accept(p.id() + ": could not save process.json: " + e.getMessage());
+            }
+        }
+    }
+
     /** Every process, ordered by service, then start time, then id. */
     public List<ProcessStore> all() {
         List<ProcessStore> list = new ArrayList<>(processes.values());
