@@ -38,6 +38,15 @@ final class Backoff {
         return Math.min(capMillis, (long) (middle * (0.5 + ThreadLocalRandom.current().nextDouble())));
     }
 
+    /**
+     * The delay after one more failure when the collector asked for at least atLeastMillis (a 429's Retry-After):
+     * the longer of the two, still at most the cap, so a collector that asks for an hour is tried again within
+     * one interval and the spool stays bounded.
+     */
+    long nextDelayMillis(long atLeastMillis) {
+        return Math.min(capMillis, Math.max(nextDelayMillis(), atLeastMillis));
+    }
+
     void reset() {
         failures = 0;
     }

@@ -20,6 +20,7 @@ final class Sender implements Runnable {
 
     static final String INGEST_PATH = "/api/v1/ingest";
     private static final int MAX_ANSWER_BYTES = 64 * 1024;
+    private static final int BUSY = 429;
     private static final long IDLE_POLL_MILLIS = 1_000;
     // At exit there is no time for backoff; a short pause keeps a refused connection from spinning.
     private static final long FINAL_RETRY_PAUSE_MILLIS = 100;
@@ -51,6 +52,8 @@ final class Sender implements Runnable {
     private boolean warnedRejection;
     /** The start of the collector's last answer body, for lastError (its JSON error says why). */
     private String lastAnswer = "";
+    /** What the last 429 asked for with Retry-After, in ms (0: nothing). */
+    private long retryAfterMillis;
 
     Sender(AgentOptions options, Identity identity, Spool spool, Health health, String agentVersion)
             throws IOException {
@@ -129,7 +132,9 @@ final class Sender implements Runnable {
         String problem;
         try {
             int status = post(u, last);
+            // 429: the collector is busy and shed this upload unread (docs/api.md); it is retried, not dropped.
             outcome = status >= 200 && status < 300 ? Outcome.ACKNOWLEDGED
+                    : status == BUSY ? Outcome.FAILED
                     : status >= 300 && status < 500 ? Outcome.REJECTED : Outcome.FAILED;
             problem = "HTTP " + status + (lastAnswer.isEmpty() || status < 300 ? "" : " " + lastAnswer);
         } catch (IOException | RuntimeException e) {
@@ -169,7 +174,7 @@ final class Sender implements Runnable {
                 spool.retryLater(u);
                 health.retries.incrementAndGet();
                 health.error("seq " + u.seq + ": " + problem);
-                long delay = finishing ? FINAL_RETRY_PAUSE_MILLIS : backoff.nextDelayMillis();
+                long delay = finishing ? FINAL_RETRY_PAUSE_MILLIS : backoff.nextDelayMillis(retryAfterMillis);
                 String line = "upload seq " + u.seq + " to " + url + " failed (" + problem + "); retrying in "
                         + delay + " ms, spooling up to " + Units.formatBytes(options.spoolMemoryBytes);
                 if (!failing && !finishing) {
@@ -222,6 +227,7 @@ final class Sender implements Runnable {
                 c.setRequestProperty("X-Mpdiag-Final", "true");
             }
             lastAnswer = "";
+            retryAfterMillis = 0;
             try (OutputStream out = c.getOutputStream()) {
                 u.writeTo(out);
             } catch (IOException e) {
@@ -234,9 +240,25 @@ final class Sender implements Runnable {
             }
             int status = c.getResponseCode();
             lastAnswer = readAnswer(c, status);
+            if (status == BUSY) {
+                retryAfterMillis = retryAfterMillis(c.getHeaderField("Retry-After"));
+            }
             return status;
         } finally {
             guard.cancel();
+        }
+    }
+
+    /** Retry-After in whole seconds (the collector's form); 0 when absent or in a form this agent does not read. */
+    static long retryAfterMillis(String header) {
+        if (header == null) {
+            return 0;
+        }
+        try {
+            long seconds = Long.parseLong(header.trim());
+            return seconds <= 0 ? 0 : Math.min(seconds, 3_600) * 1_000;
+        } catch (NumberFormatException e) {
+            return 0; // an HTTP date: the backoff alone decides
         }
     }
 

@@ -27,7 +27,7 @@ import java.util.function.Predicate;
  */
 final class Receiver implements AutoCloseable {
 
-    enum Mode { OK, FAIL, REJECT, HANG }
+    enum Mode { OK, FAIL, REJECT, HANG, BUSY }
 
     /** One acknowledged upload. Header names are lower case. */
     record Upload(Map<String, String> headers, byte[] body, long receivedMillis) {
@@ -48,6 +48,7 @@ final class Receiver implements AutoCloseable {
     private final ExecutorService executor;
     private final List<Upload> uploads = new ArrayList<>();
     private final AtomicInteger attempts = new AtomicInteger();
+    private final List<Long> attemptMillis = new ArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Mode mode = Mode.OK;
 
@@ -83,6 +84,11 @@ final class Receiver implements AutoCloseable {
         return attempts.get();
     }
 
+    /** When each attempt arrived (epoch ms), acknowledged or not. */
+    synchronized List<Long> attemptMillis() {
+        return List.copyOf(attemptMillis);
+    }
+
     synchronized List<Upload> uploads() {
         return List.copyOf(uploads);
     }
@@ -102,6 +108,9 @@ final class Receiver implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         attempts.incrementAndGet();
+        synchronized (this) {
+            attemptMillis.add(System.currentTimeMillis());
+        }
         try (exchange) {
             Mode m = mode;
             if (m == Mode.HANG) {
@@ -118,6 +127,11 @@ final class Receiver implements AutoCloseable {
             }
             if (m == Mode.FAIL) {
                 answer(exchange, 500, "{\"error\":\"test says fail\"}");
+                return;
+            }
+            if (m == Mode.BUSY) {
+                exchange.getResponseHeaders().set("Retry-After", "2");
+                answer(exchange, 429, "{\"error\":\"busy\",\"detail\":\"test says busy\"}");
                 return;
             }
             if (m == Mode.REJECT) {

@@ -100,6 +100,30 @@ class SenderTest {
     }
 
     @Test
+    void aBusyCollectorsUploadIsRetriedAfterItsRetryAfterNotDropped() throws Exception {
+        receiver.mode(Receiver.Mode.BUSY);
+        spool.add(upload(1, "one"));
+        assertTrue(waitFor(() -> receiver.attempts() >= 2), "retried after a 429");
+        receiver.mode(Receiver.Mode.OK);
+        assertTrue(receiver.await(u -> u.size() == 1, WAIT));
+        assertEquals(0, health.getRejected(), "a 429 is not a rejection");
+        List<Long> at = receiver.attemptMillis();
+        // Retry-After: 2 is longer than the backoff's first delay (0.25-0.75 s), so it sets the wait.
+        long gap = at.get(1) - at.get(0);
+        assertTrue(gap >= 1_900, "waited " + gap + " ms after Retry-After: 2");
+        assertTrue(health.getLastError().contains("seq 1: HTTP 429"), health.getLastError());
+    }
+
+    @Test
+    void retryAfterIsReadInSecondsAndOtherFormsAreLeftToTheBackoff() {
+        assertEquals(2_000, Sender.retryAfterMillis("2"));
+        assertEquals(3_600_000, Sender.retryAfterMillis("86400"));
+        assertEquals(0, Sender.retryAfterMillis("Wed, 21 Oct 2026 07:28:00 GMT"));
+        assertEquals(0, Sender.retryAfterMillis(null));
+        assertEquals(0, Sender.retryAfterMillis("-5"));
+    }
+
+    @Test
     void drainMarksTheLastUploadFinal() throws Exception {
         sender.hold();
         spool.add(upload(1, "one"));
