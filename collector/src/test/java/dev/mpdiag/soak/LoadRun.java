@@ -97,12 +97,14 @@ final class LoadRun {
         watch.close();
         List<UploadRecord> all = new ArrayList<>();
         long retries = 0;
+        long busy = 0;
         int backlog = 0;
         for (SimulatedAgent a : sims) {
             all.addAll(a.records);
             backlog += a.backlog;
             for (UploadRecord r : a.records) {
                 retries += Math.max(0, r.attempts - 1);
+                busy += r.busyAnswers;
             }
         }
         double[] metrics1 = summarizeMetrics(http);
@@ -111,6 +113,7 @@ final class LoadRun {
         double cpuPercent = cpu0 < 0 || cpu1 < 0 ? -1 : 100.0 * (cpu1 - cpu0) / cpuWindow;
         LoadStats stats = new LoadStats(agents, intervalMillis, warmupSeconds, window, steadyFrom, all, retries,
                 backlog, cpuPercent, summarizeMillis, listedMismatches(http, sims));
+        stats.busyAnswers = busy;
         if (pressure0 >= 0 && pressure1 >= 0) {
             stats.cpuPressure = (pressure1 - pressure0) / 1e6 / cpuWindow;
         }

@@ -15,6 +15,8 @@ final class LoadStats {
     final int stored;
     final int rejected;
     final long retries;
+    /** Attempts the collector shed with 429 (counted in retries too). */
+    long busyAnswers;
     final int backlog;
     final int notVisible;
     final long bytes;
@@ -88,7 +90,7 @@ final class LoadStats {
                     }
                     ctv.add(r.cutToVisibleMillis());
                 }
-            } else if (r.status >= 300) {
+            } else if (r.status >= 300 && r.status != 429) { // a 429 is retried: its upload is backlog, not rejected
                 rej++;
                 if (rejection == null) {
                     rejection = "HTTP " + r.status + " " + r.answer;
@@ -142,7 +144,8 @@ final class LoadStats {
             why.add(rejected + " uploads rejected (" + firstRejection + ")");
         }
         if (retries > 0) {
-            why.add(retries + " failed attempts (timeout, no connection or 5xx)");
+            why.add(retries + " failed attempts (timeout, no connection or 5xx"
+                    + (busyAnswers > 0 ? "; " + busyAnswers + " of them shed with 429" : "") + ")");
         }
         if (backlog > 0) {
             why.add(backlog + " uploads still queued in the agents 2 intervals after the last cut");

@@ -15,8 +15,9 @@ import java.util.function.Consumer;
 /**
  * One simulated mpagent: its own identity (service, host, pid, start), a cut every interval that queues the
  * next real chunk (moved in time to end at the cut), and a sender that posts the queue oldest first, one at a
- * time, with the agent's headers, timeouts and retry rule (2xx acknowledged, 3xx/4xx rejected for good, anything
- * else retried after a jittered backoff from 0.5 s doubling up to the interval), like agent/Sender.java.
+ * time, with the agent's headers, timeouts and retry rule (2xx acknowledged, 429 retried after its Retry-After,
+ * other 3xx/4xx rejected for good, anything else retried after a jittered backoff from 0.5 s doubling up to the
+ * interval), like agent/Sender.java.
  */
 final class SimulatedAgent implements Runnable {
     /** Where and how the agents send; times are System.nanoTime() except epochAtNano, which maps them to the wall clock. */
@@ -46,6 +47,7 @@ final class SimulatedAgent implements Runnable {
     private long retries;
     private long rejected;
     private int failuresInARow;
+    private long retryAfterMillis;
     /** Uploads cut but never acknowledged or rejected when the run ended: the agent's backlog. */
     int backlog;
 
@@ -96,7 +98,8 @@ final class SimulatedAgent implements Runnable {
                     queue.poll();
                     retryAt = 0;
                 } else {
-                    retryAt = System.nanoTime() + backoffMillis() * 1_000_000L;
+                    retryAt = System.nanoTime() + Math.min(backoffCapMillis(),
+                            Math.max(backoffMillis(), retryAfterMillis)) * 1_000_000L;
                 }
             }
         } catch (InterruptedException e) {
@@ -124,6 +127,7 @@ final class SimulatedAgent implements Runnable {
         r.sentNanos = System.nanoTime();
         int status;
         String answer = "";
+        retryAfterMillis = 0;
         try {
             HttpURLConnection c = (HttpURLConnection) plan.ingest().openConnection();
             c.setRequestMethod("POST");
@@ -149,6 +153,9 @@ final class SimulatedAgent implements Runnable {
                 out.write(p.chunk().bytes(), p.header().length, p.chunk().bytes().length - p.header().length);
             }
             status = c.getResponseCode();
+            if (status == 429) {
+                retryAfterMillis = 1000L * Math.max(0, parseOrZero(c.getHeaderField("Retry-After")));
+            }
             try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
                 if (in != null) {
                     answer = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
@@ -167,7 +174,9 @@ final class SimulatedAgent implements Runnable {
             onAcknowledged.accept(r);
             return true;
         }
-        if (status >= 300) {
+        if (status == 429) {
+            r.busyAnswers++; // shed by a collector at its limit: retried like the agent does, not dropped
+        } else if (status >= 300) {
             rejected++;
             r.answer = answer.length() > 200 ? answer.substring(0, 200) : answer;
             return true;
@@ -186,8 +195,20 @@ final class SimulatedAgent implements Runnable {
                 + "&rejected=" + rejected + "&spoolBytes=" + spool + "&lastError=";
     }
 
+    private static long parseOrZero(String v) {
+        try {
+            return v == null ? 0 : Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private long backoffCapMillis() {
+        return Math.max(INITIAL_BACKOFF_MILLIS, plan.intervalNanos() / 1_000_000L);
+    }
+
     private long backoffMillis() {
-        long cap = Math.max(INITIAL_BACKOFF_MILLIS, plan.intervalNanos() / 1_000_000L);
+        long cap = backoffCapMillis();
         long base = INITIAL_BACKOFF_MILLIS;
         for (int i = 1; i < failuresInARow && base < cap; i++) {
             base *= 2;

@@ -20,6 +20,8 @@ final class UploadRecord {
     volatile int status;
     volatile boolean stored;
     volatile int attempts;
+    /** Attempts answered 429 (the collector shed them; the agent sent them again). */
+    volatile int busyAnswers;
     /** The start of a rejection's answer (the collector's JSON error). */
     volatile String answer = "";
 
