@@ -1,6 +1,7 @@
 package dev.mpdiag.soak;
 
 import dev.mpdiag.testing.ChildJvm;
+import dev.mpdiag.testing.CollectorLaunch;
 import dev.mpdiag.testing.Dirs;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -117,7 +118,7 @@ public final class LoadRamp {
         Path jar = s.out().resolve("mpdiag.jar");
         Files.copy(s.jar(), jar, StandardCopyOption.REPLACE_EXISTING);
         String cpus = s.cpus();
-        if (cpus != null && !CollectorProcess.canPin()) {
+        if (cpus != null && !CollectorLaunch.canPin()) {
             log.println("NOTICE: taskset is not available: the collector runs unpinned, so CPU % is of the whole machine's "
                     + Runtime.getRuntime().availableProcessors() + " cores and agents per core is CPU-based only");
             cpus = null;
@@ -174,9 +175,11 @@ public final class LoadRamp {
         if (Files.exists(file)) {
             return AgentChunks.obtain(file, port, s.out());
         }
-        try (CollectorProcess c = CollectorProcess.start(jar, port, Dirs.fresh(s.out().resolve("capture-data")),
-                s.out().resolve("capture-collector.log"), s.heap(), null)) {
-            return AgentChunks.obtain(file, port, s.out());
+        try (ChildJvm c = new CollectorLaunch(port, Dirs.fresh(s.out().resolve("capture-data")),
+                s.out().resolve("capture-collector.log")).jar(jar).heap(s.heap()).start()) {
+            AgentChunks captured = AgentChunks.obtain(file, port, s.out());
+            c.stop();
+            return captured;
         }
     }
 
@@ -186,9 +189,10 @@ public final class LoadRamp {
         Path data = Dirs.fresh(s.out().resolve("data"));
         log.printf(Locale.ROOT, "== %d agents for %d + %d s (load average %s)%n", agents, s.warmup(), s.seconds(),
                 loadAverage());
-        try (CollectorProcess c = CollectorProcess.start(jar, port, data, s.out().resolve("collector-" + agents + ".log"),
-                s.heap(), cpus, s.collectorOpts())) {
-            LoadStats st = LoadRun.run(port, c.pid(), chunks, agents, s.warmup(), s.seconds(), s.intervalMillis());
+        try (ChildJvm c = new CollectorLaunch(port, data, s.out().resolve("collector-" + agents + ".log")).jar(jar)
+                .heap(s.heap()).pinnedTo(cpus).jvmOptions(s.collectorOpts()).start()) {
+            LoadStats st = LoadRun.run(port, c.process.pid(), chunks, agents, s.warmup(), s.seconds(), s.intervalMillis());
+            c.stop();
             log.println("   " + st.summary());
             log.println("   " + (st.keptUp() ? "kept up" : "FELL BEHIND: " + String.join("; ", st.fellBehind())));
             return st;

@@ -25,13 +25,12 @@ class SimulatedAgentsIT {
     void sixtyFourAgentsAreStoredAndVisibleWithinTwoIntervals() throws Exception {
         int port = ChildJvm.freePort();
         Path data = Dirs.fresh(OUT.resolve("data"));
-        try (CollectorProcess collector = CollectorProcess.start(Path.of("target", "mpdiag.jar"), port, data,
-                OUT.resolve("collector.log"), "512m", null)) {
+        try (ChildJvm collector = ChildJvm.collector(port, data, OUT.resolve("collector.log"))) {
             AgentChunks chunks = AgentChunks.obtain(Recordings.DIR.resolve("agent-chunks.jfr"), port, OUT);
             long bytes = chunks.chunks.stream().mapToLong(c -> c.bytes().length).sum();
             System.out.printf("replaying %d real mpagent chunks (%d KB on average, agent %s, profile %s)%n",
                     chunks.chunks.size(), bytes / chunks.chunks.size() / 1024, chunks.agentVersion, chunks.profile);
-            LoadStats s = LoadRun.run(port, collector.pid(), chunks, AGENTS, WARMUP_SECONDS, SECONDS,
+            LoadStats s = LoadRun.run(port, collector.process.pid(), chunks, AGENTS, WARMUP_SECONDS, SECONDS,
                     INTERVAL_MILLIS);
             System.out.println("SimulatedAgentsIT: " + s.summary());
             if (!s.keptUp()) {

@@ -32,39 +32,14 @@ public final class ChildJvm implements AutoCloseable {
         return new ChildJvm(p, log);
     }
 
-    /** The collector (target/mpdiag.jar) serving on 127.0.0.1:port from dataDir. */
+    /** The collector (target/mpdiag.jar) serving on 127.0.0.1:port from dataDir; see {@link CollectorLaunch}. */
     public static ChildJvm collector(int port, Path dataDir, Path log) throws Exception {
-        return collector(Path.of("target", "mpdiag.jar"), port, dataDir, log);
+        return new CollectorLaunch(port, dataDir, log).start();
     }
 
-    /**
-     * The collector from a given jar (a copy, for a long test that must not see the jar rebuilt under it), with
-     * more serve options if given; ready once it answers (a collector with a token answers 401).
-     */
+    /** The collector from a given jar, with more serve options if given; see {@link CollectorLaunch}. */
     public static ChildJvm collector(Path jar, int port, Path dataDir, Path log, String... serveOptions) throws Exception {
-        List<String> args = new ArrayList<>(List.of("-Xmx512m", "-jar", jar.toAbsolutePath().toString(),
-                "serve", "--port", Integer.toString(port), "--data", dataDir.toString()));
-        args.addAll(List.of(serveOptions));
-        ChildJvm c = start(log, args);
-        Http http = new Http(port);
-        // Generous: on a loaded machine a JVM with a 12 MB jar can take many seconds to listen.
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (!c.process.isAlive()) {
-                throw new IllegalStateException("collector exited: " + c.output());
-            }
-            try {
-                int status = http.get("/api/v1").status();
-                if (status == 200 || status == 401) {
-                    return c;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        c.close();
-        throw new IllegalStateException("collector did not start in 90 s: " + c.output());
+        return new CollectorLaunch(port, dataDir, log).jar(jar).serveOptions(serveOptions).start();
     }
 
     /** A free loopback port (free when asked; a test that restarts a server on it reuses it at once). */
@@ -90,6 +65,16 @@ public final class ChildJvm implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM (shutdown hooks run, as when a user stops it), then kill -9 when it does not stop in 10 s. */
+    public void stop() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
     }
 
     @Override
