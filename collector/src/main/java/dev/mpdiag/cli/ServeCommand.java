@@ -1,5 +1,6 @@
 package dev.mpdiag.cli;
 
+import dev.mpdiag.cluster.ClusterOptions;
 import dev.mpdiag.server.AccessToken;
 import dev.mpdiag.server.CollectorServer;
 import java.nio.file.Path;
@@ -55,6 +56,27 @@ final class ServeCommand implements Callable<Integer> {
             description = "Check thresholds, one CHECK.KEY=VALUE per line (docs/checks.md lists them).")
     Path checksConfig;
 
+    @Option(names = "--cluster", paramLabel = "kafka=HOST:PORT,...",
+            description = {"Join a cluster of collectors through these Kafka brokers (docs/cluster.md): any member",
+                "takes any upload, Kafka decides which member stores it, and queries fan out to all."})
+    String cluster;
+
+    @Option(names = "--cluster-topic", defaultValue = ClusterOptions.DEFAULT_TOPIC, paramLabel = "NAME",
+            description = "The uploads topic (default ${DEFAULT-VALUE}); made on first start.")
+    String clusterTopic;
+
+    @Option(names = "--cluster-partitions", defaultValue = "" + ClusterOptions.DEFAULT_PARTITIONS, paramLabel = "N",
+            description = "Partitions when the topic is made (default ${DEFAULT-VALUE}): the most members that share work.")
+    int clusterPartitions;
+
+    @Option(names = "--cluster-group", defaultValue = ClusterOptions.DEFAULT_GROUP, paramLabel = "NAME",
+            description = "The Kafka consumer group of the cluster's members (default ${DEFAULT-VALUE}).")
+    String clusterGroup;
+
+    @Option(names = "--advertise", paramLabel = "URL",
+            description = "The URL the other members reach this one at (default http://HOST:PORT).")
+    String advertise;
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
@@ -62,7 +84,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         CollectorServer.Config config = new CollectorServer.Config(host, port, data, size("--max-upload", maxUpload),
                 duration("--retention", retention), size("--max-bytes", maxBytes), size("--cache", cache),
-                ChecksConfig.load(checksConfig, java.util.List.of()), token());
+                ChecksConfig.load(checksConfig, java.util.List.of()), token()).withCluster(clusterOptions());
         if (config.maxUpload() > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("--max-upload must be below 2g");
         }
@@ -84,6 +106,30 @@ final class ServeCommand implements Callable<Integer> {
 
     private static boolean loopback(String host) {
         return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1");
+    }
+
+    /** The --cluster options, or null when serving alone. */
+    private ClusterOptions clusterOptions() {
+        if (cluster == null) {
+            return null;
+        }
+        String url = advertise;
+        if (url == null) {
+            if (port == 0) {
+                throw new IllegalArgumentException("--cluster needs a fixed --port, or --advertise URL: the other members "
+                        + "must know where this one serves");
+            }
+            if (host.equals("0.0.0.0") || host.equals("::")) {
+                throw new IllegalArgumentException("--cluster with --host " + host + " needs --advertise URL: the other "
+                        + "members must know an address of this machine they can reach");
+            }
+            url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+            throw new IllegalArgumentException("--advertise must be an http:// or https:// URL, got '" + url + "'");
+        }
+        return new ClusterOptions(ClusterOptions.parseBrokers(cluster), clusterTopic, clusterPartitions, clusterGroup,
+                url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
     }
 
     /** The token from --token or --token-file, or null when neither is given. */

@@ -1,7 +1,10 @@
 package dev.mpdiag.server;
 
 import dev.mpdiag.checks.Limits;
+import dev.mpdiag.cluster.ClusterNode;
+import dev.mpdiag.cluster.ClusterOptions;
 import dev.mpdiag.server.api.ChecksApi;
+import dev.mpdiag.server.api.ClusterRouting;
 import dev.mpdiag.server.api.HeatmapApi;
 import dev.mpdiag.server.api.IngestApi;
 import dev.mpdiag.server.api.LocksApi;
@@ -36,7 +39,12 @@ import java.util.function.Consumer;
 public final class CollectorServer implements AutoCloseable {
     /** How the collector is set up (the serve command's options). */
     public record Config(String host, int port, Path data, long maxUpload, long retentionMillis, long retentionBytes,
-            long cacheBytes, Limits limits, AccessToken token) {
+            long cacheBytes, Limits limits, AccessToken token, ClusterOptions cluster) {
+        public Config(String host, int port, Path data, long maxUpload, long retentionMillis, long retentionBytes,
+                long cacheBytes, Limits limits, AccessToken token) {
+            this(host, port, data, maxUpload, retentionMillis, retentionBytes, cacheBytes, limits, token, null);
+        }
+
         public Config(String host, int port, Path data, long maxUpload, long retentionMillis, long retentionBytes,
                 long cacheBytes) {
             this(host, port, data, maxUpload, retentionMillis, retentionBytes, cacheBytes, Limits.defaults(), null);
@@ -44,7 +52,14 @@ public final class CollectorServer implements AutoCloseable {
 
         /** The same collector with every ingest and API call needing {@code token} (null: none). */
         public Config withToken(AccessToken token) {
-            return new Config(host, port, data, maxUpload, retentionMillis, retentionBytes, cacheBytes, limits, token);
+            return new Config(host, port, data, maxUpload, retentionMillis, retentionBytes, cacheBytes, limits, token,
+                    cluster);
+        }
+
+        /** The same collector as a member of a cluster (null: on its own). */
+        public Config withCluster(ClusterOptions cluster) {
+            return new Config(host, port, data, maxUpload, retentionMillis, retentionBytes, cacheBytes, limits, token,
+                    cluster);
         }
     }
 
@@ -54,6 +69,10 @@ public final class CollectorServer implements AutoCloseable {
             "GET /api/v1/export/speedscope", "GET /api/v1/export/jfr", "POST /api/v1/uploads",
             "GET /api/v1/runs", "POST /api/v1/runs", "GET /metrics", "POST /mcp");
 
+    /** The endpoints that answer about processes: in a cluster, the member that owns them answers (ClusterRouting). */
+    static final List<String> QUERY_PATHS = List.of("/api/v1/flamegraph", "/api/v1/heatmap", "/api/v1/diff",
+            "/api/v1/export/*", "/api/v1/series", "/api/v1/locks", "/api/v1/rules", "/api/v1/checks");
+
     private final Config config;
     private final Consumer<String> log;
     private final Store store;
@@ -61,6 +80,7 @@ public final class CollectorServer implements AutoCloseable {
     private final Retention retention;
     private ScheduledExecutorService housekeeping;
     private Javalin app;
+    private ClusterNode cluster;
 
     private CollectorServer(Config config, Consumer<String> log, Store store, Ingestor ingestor) {
         this.config = config;
@@ -73,23 +93,38 @@ public final class CollectorServer implements AutoCloseable {
     /** Loads the data directory and starts serving; throws when the port cannot be bound. */
     public static CollectorServer start(Config config, Consumer<String> log) throws IOException {
         // Jetty and Javalin log every start at INFO; the collector prints its own one-line status instead.
-        for (String logger : new String[] {"org.eclipse.jetty", "io.javalin"}) {
-            if (System.getProperty("org.slf4j.simpleLogger.log." + logger) == null) {
-                System.setProperty("org.slf4j.simpleLogger.log." + logger, "warn");
+        // Kafka's clients log their whole configuration at INFO and every failed reconnect at WARN (once a second
+        // while a broker is away); what matters of that reaches the agents as 503 and the collector's own lines.
+        for (String[] logger : new String[][] {{"org.eclipse.jetty", "warn"}, {"io.javalin", "warn"},
+                {"org.apache.kafka", "error"}}) {
+            if (System.getProperty("org.slf4j.simpleLogger.log." + logger[0]) == null) {
+                System.setProperty("org.slf4j.simpleLogger.log." + logger[0], logger[1]);
             }
         }
         Files.createDirectories(config.data);
         Store store = Store.open(config.data, config.cacheBytes, log);
         RunStore runs = RunStore.open(store.root(), log);
         CollectorServer s = new CollectorServer(config, log, store, new Ingestor(store));
-        s.serve(runs);
+        try {
+            if (config.cluster != null) {
+                s.cluster = ClusterNode.join(config.cluster, s.ingestor, config.data, config.maxUpload,
+                        config.retentionMillis, config.retentionBytes, log);
+            }
+            s.serve(runs);
+        } catch (IOException | RuntimeException | Error e) {
+            s.close();
+            throw e;
+        } catch (Exception e) {
+            s.close();
+            throw new IllegalStateException("could not join the cluster at " + config.cluster.bootstrap() + ": " + e, e);
+        }
         return s;
     }
 
     private void serve(RunStore runs) throws IOException {
         Query query = new Query(store.cache);
-        IngestApi ingest = new IngestApi(ingestor, config.maxUpload);
-        ProcessesApi processes = new ProcessesApi(store);
+        IngestApi ingest = new IngestApi(cluster != null ? cluster.sink() : new StoreSink(ingestor), config.maxUpload);
+        ProcessesApi processes = new ProcessesApi(store, cluster);
         ProfileApi profiles = new ProfileApi(store, query);
         HeatmapApi heatmaps = new HeatmapApi(store, query);
         SeriesApi series = new SeriesApi(store, query);
@@ -120,6 +155,12 @@ public final class CollectorServer implements AutoCloseable {
                 c.routes.before("/api/*", config.token);
                 c.routes.before("/metrics", config.token);
                 c.routes.before("/mcp", config.token);
+            }
+            if (cluster != null) {
+                ClusterRouting routing = new ClusterRouting(cluster);
+                for (String path : QUERY_PATHS) {
+                    c.routes.before(path, routing::route);
+                }
             }
             c.routes.post("/api/v1/ingest", ingest::ingest);
             c.routes.get("/api/v1/processes", processes::list);
@@ -227,6 +268,13 @@ public final class CollectorServer implements AutoCloseable {
         }
         if (app != null) {
             app.stop();
+        }
+        if (cluster != null) {
+            try {
+                cluster.close();
+            } catch (Exception e) {
+                log.accept("cluster: leaving the group failed: " + e);
+            }
         }
         // After the server stopped taking uploads, so the last health and last-seen times are on disk.
         store.flushMeta(log);

@@ -6,6 +6,7 @@ import dev.mpdiag.engine.Summary;
 import dev.mpdiag.engine.SummaryCodec;
 import dev.mpdiag.jfr.ChunkSplitter;
 import dev.mpdiag.jfr.JfrFormatException;
+import dev.mpdiag.server.api.FormFields;
 import dev.mpdiag.server.store.ProcessIdentity;
 import dev.mpdiag.server.store.ProcessMeta;
 import dev.mpdiag.server.store.ProcessStore;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -41,6 +43,21 @@ public final class Ingestor {
 
     public Ingestor(Store store) {
         this.store = store;
+    }
+
+    /** Stores an agent's upload: its labels, health, interval, profile and agent version go into the meta. */
+    public Result ingest(AgentUpload u) throws IOException {
+        Map<String, String> labels = FormFields.parse(u.labels(), "labels");
+        Map<String, String> health = FormFields.parse(u.health(), "health");
+        return ingest(u.identity(), u.seq(), u.body(), u.last(), m -> m.kind = ProcessMeta.AGENT, m -> {
+            m.labels = labels;
+            m.health = health;
+            if (u.intervalMillis() > 0) {
+                m.intervalMillis = u.intervalMillis();
+            }
+            m.profile = u.profile();
+            m.agentVersion = u.agentVersion();
+        });
     }
 
     /**

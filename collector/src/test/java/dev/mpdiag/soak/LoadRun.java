@@ -42,7 +42,7 @@ final class LoadRun {
         long t0 = nanoAtEpoch + 200_000_000L;
         long steadyFrom = t0 + warmupSeconds * 1_000_000_000L;
         long stopCutting = steadyFrom + seconds * 1_000_000_000L;
-        SimulatedAgent.Plan plan = new SimulatedAgent.Plan(new URL("http://127.0.0.1:" + port + "/api/v1/ingest"),
+        SimulatedAgent.Plan plan = new SimulatedAgent.Plan(List.of(new URL("http://127.0.0.1:" + port + "/api/v1/ingest")),
                 interval, HTTP_TIMEOUT_MILLIS, stopCutting, stopCutting + 2 * interval, epochMillis, nanoAtEpoch);
         List<SimulatedAgent> sims = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();

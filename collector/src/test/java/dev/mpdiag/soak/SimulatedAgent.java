@@ -20,8 +20,12 @@ import java.util.function.Consumer;
  * interval), like agent/Sender.java.
  */
 final class SimulatedAgent implements Runnable {
-    /** Where and how the agents send; times are System.nanoTime() except epochAtNano, which maps them to the wall clock. */
-    record Plan(URL ingest, long intervalNanos, int httpTimeoutMillis, long stopCuttingNanos, long stopSendingNanos,
+    /**
+     * Where and how the agents send; times are System.nanoTime() except epochAtNano, which maps them to the wall
+     * clock. With several ingest URLs (collectors of a cluster) an agent starts at one of them by its index and
+     * moves to the next after a failed attempt, as behind a plain load balancer that routes around a dead member.
+     */
+    record Plan(List<URL> ingest, long intervalNanos, int httpTimeoutMillis, long stopCuttingNanos, long stopSendingNanos,
             long epochMillisAtNano, long nanoAtEpoch) {
         long epochNanos(long nano) {
             return epochMillisAtNano * 1_000_000L + (nano - nanoAtEpoch);
@@ -48,6 +52,7 @@ final class SimulatedAgent implements Runnable {
     private long rejected;
     private int failuresInARow;
     private long retryAfterMillis;
+    private int target;
     /** Uploads cut but never acknowledged or rejected when the run ended: the agent's backlog. */
     int backlog;
 
@@ -129,7 +134,8 @@ final class SimulatedAgent implements Runnable {
         String answer = "";
         retryAfterMillis = 0;
         try {
-            HttpURLConnection c = (HttpURLConnection) plan.ingest().openConnection();
+            HttpURLConnection c = (HttpURLConnection) plan.ingest().get((index + target) % plan.ingest().size())
+                    .openConnection();
             c.setRequestMethod("POST");
             c.setDoOutput(true);
             c.setUseCaches(false);
@@ -183,6 +189,9 @@ final class SimulatedAgent implements Runnable {
         }
         retries++;
         failuresInARow++;
+        if (status != 429) {
+            target++; // a shed upload goes back to the same collector; a failed one to the next
+        }
         return false;
     }
 

@@ -7,14 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Decodes the agent's form-encoded headers (labels, health): {@code k=v&k=v}, bounded in count and length. */
-final class FormFields {
+public final class FormFields {
     static final int MAX_FIELDS = 64;
     static final int MAX_LENGTH = 256;
 
     private FormFields() {
     }
 
-    static Map<String, String> parse(String header, String what) {
+    public static Map<String, String> parse(String header, String what) {
         Map<String, String> out = new LinkedHashMap<>();
         if (header == null || header.isBlank()) {
             return out;

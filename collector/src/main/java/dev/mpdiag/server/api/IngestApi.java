@@ -1,25 +1,23 @@
 package dev.mpdiag.server.api;
 
 import dev.mpdiag.server.ApiException;
-import dev.mpdiag.server.IngestAdmission;
-import dev.mpdiag.server.Ingestor;
+import dev.mpdiag.server.AgentUpload;
+import dev.mpdiag.server.UploadSink;
 import dev.mpdiag.server.query.TimeParam;
 import dev.mpdiag.server.store.ProcessIdentity;
-import dev.mpdiag.server.store.ProcessMeta;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** POST /api/v1/ingest: one cut of JFR chunks from an agent, identified by headers (docs/api.md). */
 public final class IngestApi {
-    private final Ingestor ingestor;
+    private final UploadSink sink;
     private final long maxUpload;
 
-    public IngestApi(Ingestor ingestor, long maxUpload) {
-        this.ingestor = ingestor;
+    public IngestApi(UploadSink sink, long maxUpload) {
+        this.sink = sink;
         this.maxUpload = maxUpload;
     }
 
@@ -28,32 +26,18 @@ public final class IngestApi {
         q.only();
         ProcessIdentity id = identity(ctx);
         long seq = number(ctx, "X-Mpdiag-Seq", 1);
-        Map<String, String> labels = FormFields.parse(ctx.header("X-Mpdiag-Labels"), "labels");
-        Map<String, String> health = FormFields.parse(ctx.header("X-Mpdiag-Health"), "health");
+        String labels = ctx.header("X-Mpdiag-Labels");
+        String health = ctx.header("X-Mpdiag-Health");
+        // Checked here, so an upload the owner could not read is refused to the agent, never acknowledged.
+        FormFields.parse(labels, "labels");
+        FormFields.parse(health, "health");
         long interval = ctx.header("X-Mpdiag-Interval") == null ? 0 : number(ctx, "X-Mpdiag-Interval", 0);
         String profile = text(ctx.header("X-Mpdiag-Profile"));
         String agent = text(ctx.header("X-Mpdiag-Agent"));
         boolean last = "true".equalsIgnoreCase(ctx.header("X-Mpdiag-Final"));
         ByteBuffer body = ByteBuffer.wrap(readBody(ctx, maxUpload));
-        // Admitted once the body is in: a slow sender must not hold room that summarizing could use.
-        Ingestor.Result r;
-        try (IngestAdmission.Permit room = ingestor.admission.admit()) {
-            r = ingestor.ingest(id, seq, body, last, m -> m.kind = ProcessMeta.AGENT, m -> {
-                m.labels = labels;
-                m.health = health;
-                if (interval > 0) {
-                    m.intervalMillis = interval;
-                }
-                m.profile = profile;
-                m.agentVersion = agent;
-            });
-        }
-        Map<String, Object> reply = new LinkedHashMap<>();
-        reply.put("process", r.process());
-        reply.put("seq", r.seq());
-        reply.put("stored", r.stored());
-        reply.put("chunks", r.chunks());
-        reply.put("bytes", r.bytes());
+        Map<String, Object> reply = sink.accept(new AgentUpload(id, seq, last, labels, health, interval, profile, agent,
+                body));
         Replies.json(ctx, reply);
     }
 

@@ -1,7 +1,7 @@
 package dev.mpdiag.server.api;
 
 import dev.mpdiag.server.ApiException;
-
+import dev.mpdiag.server.ClusterView;
 import dev.mpdiag.server.store.ProcessMeta;
 import dev.mpdiag.server.store.ProcessStore;
 import dev.mpdiag.server.store.StoredEntry;
@@ -19,27 +19,66 @@ public final class ProcessesApi {
     static final long DEFAULT_INTERVAL_MILLIS = 5000;
 
     private final Store store;
+    private final ClusterView cluster;
+    private final PeerQueries peers;
 
     public ProcessesApi(Store store) {
+        this(store, null);
+    }
+
+    /** In a cluster, the list holds the processes this member answers for and, fanned out, every other member's. */
+    public ProcessesApi(Store store, ClusterView cluster) {
         this.store = store;
+        this.cluster = cluster;
+        this.peers = cluster == null ? null : new PeerQueries(cluster);
     }
 
     public void list(Context ctx) {
-        Replies.json(ctx, list(Params.of(ctx)));
+        Params q = Params.of(ctx);
+        if (peers == null || "local".equals(ctx.header(ClusterView.SCOPE_HEADER))) {
+            Replies.json(ctx, list(q));
+            return;
+        }
+        Map<String, Object> body = answer(q, false);
+        @SuppressWarnings("unchecked")
+        List<Object> rows = (List<Object>) body.get("processes");
+        List<String> missing = new ArrayList<>();
+        int members = 1;
+        for (PeerQueries.Answer a : peers.get("/api/v1/processes", ctx.queryString(), ctx.header("Authorization"))) {
+            members += a.peer().startsWith("http") ? 1 : 0;
+            if (a.body() == null) {
+                missing.add(a.peer() + " (" + a.problem() + ")");
+            } else {
+                a.body().path("processes").forEach(rows::add);
+            }
+        }
+        body.put("members", members);
+        if (!missing.isEmpty()) {
+            // The list is then partial: said so, rather than showing those processes as gone.
+            body.put("unreachable", missing);
+        }
+        if (q.service("service") != null && rows.isEmpty()) {
+            throw ApiException.notFound("unknown service", "no process of service '" + q.service("service") + "'");
+        }
+        Replies.json(ctx, body);
     }
 
-    /** The answer as a JSON-ready map, for the HTTP endpoint and the MCP tool alike. */
+    /** The answer as a JSON-ready map, for the HTTP endpoint and the MCP tool alike (in a cluster: this member's). */
     public Map<String, Object> list(Params q) {
+        return answer(q, true);
+    }
+
+    private Map<String, Object> answer(Params q, boolean refuseEmpty) {
         q.only("service");
         String service = q.service("service");
         long now = System.currentTimeMillis();
-        List<Map<String, Object>> rows = new ArrayList<>();
+        List<Object> rows = new ArrayList<>();
         for (ProcessStore p : store.all()) {
-            if (service == null || service.equals(p.meta().service)) {
+            if ((service == null || service.equals(p.meta().service)) && (cluster == null || cluster.serves(p.id()))) {
                 rows.add(row(p, now));
             }
         }
-        if (service != null && rows.isEmpty()) {
+        if (refuseEmpty && service != null && rows.isEmpty()) {
             // as every other endpoint answers a service it has never seen: an empty list reads as "all gone"
             throw ApiException.notFound("unknown service", "no process of service '" + service + "'");
         }

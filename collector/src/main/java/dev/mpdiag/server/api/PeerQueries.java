@@ -1,0 +1,85 @@
+package dev.mpdiag.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mpdiag.server.ClusterView;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Asks every other member of the cluster the same question, with {@link ClusterView#SCOPE_HEADER} set so each
+ * answers from itself alone, all at once and each within a few seconds: a dead member costs a query that long at
+ * most, and is reported, never waited on.
+ */
+final class PeerQueries {
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /** A forwarded query may be a big profile the owner has to merge: as long as a client would wait for it. */
+    static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One member's answer: its JSON body, or null and why not. */
+    record Answer(String peer, JsonNode body, String problem) {
+    }
+
+    private final ClusterView cluster;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+    PeerQueries(ClusterView cluster) {
+        this.cluster = cluster;
+    }
+
+    /** GET path?query from each other member; authorization (the caller's header, or null) is passed on. */
+    List<Answer> get(String path, String query, String authorization) {
+        List<String> peers;
+        try {
+            peers = cluster.peers();
+        } catch (Exception e) {
+            return List.of(new Answer("kafka", null, "the cluster's members are unknown: " + e.getMessage()));
+        }
+        List<CompletableFuture<Answer>> calls = new ArrayList<>();
+        for (String peer : peers) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(peer + path + (query == null ? "" : "?" + query)))
+                    .timeout(TIMEOUT).header(ClusterView.SCOPE_HEADER, "local").GET();
+            if (authorization != null) {
+                b.header("Authorization", authorization);
+            }
+            calls.add(http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).handle((r, e) -> {
+                if (e != null) {
+                    return new Answer(peer, null, String.valueOf(e.getCause() != null ? e.getCause() : e));
+                }
+                if (r.statusCode() == 404) {
+                    return new Answer(peer, JSON.createObjectNode(), null); // nothing of that there
+                }
+                if (r.statusCode() != 200) {
+                    return new Answer(peer, null, "HTTP " + r.statusCode());
+                }
+                try {
+                    return new Answer(peer, JSON.readTree(r.body()), null);
+                } catch (java.io.IOException bad) {
+                    return new Answer(peer, null, "not JSON: " + bad.getMessage());
+                }
+            }));
+        }
+        List<Answer> answers = new ArrayList<>();
+        for (CompletableFuture<Answer> c : calls) {
+            answers.add(c.join());
+        }
+        return answers;
+    }
+
+    /** The owner's answer to the same GET, as it is (status, type and body): the caller relays it. */
+    HttpResponse<byte[]> forward(String owner, String path, String query, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(owner + path + (query == null ? "" : "?" + query)))
+                .timeout(FORWARD_TIMEOUT).header(ClusterView.SCOPE_HEADER, "local").GET();
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+}

@@ -1,0 +1,212 @@
+package dev.mpdiag.soak;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mpdiag.testing.ChildJvm;
+import dev.mpdiag.testing.CollectorLaunch;
+import dev.mpdiag.testing.Dirs;
+import dev.mpdiag.testing.Http;
+import dev.mpdiag.testing.KafkaBroker;
+import dev.mpdiag.testing.Recordings;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * serve --cluster end to end: a real Kafka broker (KRaft, one node), three collectors in one group, twelve
+ * simulated agents spread over them like behind a load balancer, and one collector killed with kill -9 while
+ * they upload. Every acknowledged upload must then be in the merged process list of each surviving collector,
+ * each process listed exactly once, within a bounded time after the kill.
+ */
+class ClusterFailoverIT {
+    static final Path OUT = Path.of("target", "it-cluster");
+    static final int COLLECTORS = 3;
+    static final int AGENTS = 12;
+    static final long INTERVAL_MILLIS = 2_000;
+    static final long CUT_SECONDS = 30;
+    static final long KILL_AFTER_SECONDS = 10;
+    /** Kafka's session timeout (6 s) to notice the dead member, a rebalance, and a replay of its partitions. */
+    static final long RECOVERY_BOUND_SECONDS = 45;
+
+    @Test
+    void everyAcknowledgedUploadSurvivesAMemberKilledDuringIngest() throws Exception {
+        AgentChunks chunks = chunks();
+        try (KafkaBroker kafka = KafkaBroker.start(Dirs.fresh(OUT.resolve("kafka")))) {
+            List<ChildJvm> collectors = new ArrayList<>();
+            try {
+                run(kafka, chunks, collectors);
+            } finally {
+                // Before the broker stops, so no collector is left retrying a broker that is gone.
+                for (ChildJvm c : collectors) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    private static void run(KafkaBroker kafka, AgentChunks chunks, List<ChildJvm> collectors) throws Exception {
+        String topic = KafkaBroker.uniqueName("uploads");
+        String group = KafkaBroker.uniqueName("collectors");
+        int[] ports = new int[COLLECTORS];
+        for (int i = 0; i < COLLECTORS; i++) {
+            ports[i] = ChildJvm.freePort();
+            collectors.add(new CollectorLaunch(ports[i], Dirs.fresh(OUT.resolve("data-" + i)),
+                    OUT.resolve("collector-" + i + ".log")).serveOptions("--cluster", "kafka=" + kafka.bootstrap(),
+                    "--cluster-topic", topic, "--cluster-group", group).start());
+        }
+        for (int port : ports) {
+            awaitMembers(port, COLLECTORS);
+        }
+        List<URL> ingest = new ArrayList<>();
+        for (int port : ports) {
+            ingest.add(new URL("http://127.0.0.1:" + port + "/api/v1/ingest"));
+        }
+        long nanoAtEpoch = System.nanoTime();
+        long epochMillis = System.currentTimeMillis();
+        long t0 = nanoAtEpoch + 200_000_000L;
+        long interval = INTERVAL_MILLIS * 1_000_000L;
+        long stopCutting = t0 + CUT_SECONDS * 1_000_000_000L;
+        SimulatedAgent.Plan plan = new SimulatedAgent.Plan(ingest, interval, LoadRun.HTTP_TIMEOUT_MILLIS,
+                stopCutting, stopCutting + 10 * interval, epochMillis, nanoAtEpoch);
+        Set<UploadRecord> acknowledged = ConcurrentHashMap.newKeySet();
+        List<SimulatedAgent> agents = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        long started = System.currentTimeMillis() - 1_000;
+        for (int i = 0; i < AGENTS; i++) {
+            SimulatedAgent a = new SimulatedAgent(i, "cluster-s" + i / 4, "host" + i % 4, 20_000 + i, started - i,
+                    chunks, plan, t0 + interval * i / AGENTS, acknowledged::add);
+            agents.add(a);
+            Thread t = new Thread(a, "cluster-agent-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+        Thread.sleep(KILL_AFTER_SECONDS * 1000);
+        Map<String, Long> ackedBeforeKill = ackedPerProcess(acknowledged);
+        collectors.get(0).kill();
+        long killed = System.nanoTime();
+        System.out.println("ClusterFailoverIT: killed collector 0 (kill -9) with " + acknowledged.size()
+                + " uploads acknowledged by the cluster");
+        // Survivors list, within the bound, every process acknowledged before the kill with all its uploads.
+        double recovered = awaitComplete(ports[1], ackedBeforeKill, false, killed, RECOVERY_BOUND_SECONDS);
+        System.out.printf("ClusterFailoverIT: a survivor served every upload acknowledged before the kill %.1f s "
+                + "after it (bound %d s)%n", recovered, RECOVERY_BOUND_SECONDS);
+        for (Thread t : threads) {
+            t.join(CUT_SECONDS * 1000 + 30 * INTERVAL_MILLIS);
+        }
+        long rejected = 0;
+        int backlog = 0;
+        for (SimulatedAgent a : agents) {
+            backlog += a.backlog;
+            rejected += a.records.stream().filter(r -> r.status >= 300 && r.status < 500 && r.status != 429).count();
+        }
+        assertEquals(0, rejected, "no upload is refused by the cluster");
+        assertEquals(0, backlog, "every cut was acknowledged, the killed member's agents by another member");
+        Map<String, Long> acked = ackedPerProcess(acknowledged);
+        assertEquals(AGENTS, acked.size());
+        for (int i = 1; i < COLLECTORS; i++) {
+            double t = awaitComplete(ports[i], acked, true, System.nanoTime(), 60);
+            System.out.printf("ClusterFailoverIT: collector %d lists all %d processes once each with every "
+                    + "acknowledged upload (%d), %.1f s after the agents stopped%n", i, AGENTS,
+                    acknowledged.size(), t);
+        }
+        // Any member answers about any process: a query for each process goes to its owner and back.
+        Http any = new Http(ports[1]);
+        for (UploadRecord r : acknowledged.stream().filter(u -> u.seq == 1).toList()) {
+            Http.Reply reply = any.get("/api/v1/series?metric=" + Http.enc(r.metric) + "&process=" + Http.enc(r.process));
+            assertEquals(200, reply.status(), r.process + ": " + new String(reply.body(), StandardCharsets.UTF_8));
+            assertTrue(reply.json().get("series").size() > 0 && reply.json().get("series").get(0).get("points").size() > 0,
+                    r.process + " has points through any member");
+        }
+        // A query over a whole service needs every member's data: refused with the reason, never half answered.
+        Http.Reply whole = any.get("/api/v1/flamegraph?service=cluster-s0");
+        assertEquals(501, whole.status());
+        assertTrue(whole.json().get("detail").asText().contains("merging"), whole.json().toString());
+    }
+
+    private static AgentChunks chunks() throws Exception {
+        Path file = Recordings.DIR.resolve("agent-chunks.jfr");
+        int port = ChildJvm.freePort();
+        try (ChildJvm capture = ChildJvm.collector(port, Dirs.fresh(OUT.resolve("capture-data")),
+                OUT.resolve("capture-collector.log"))) {
+            return AgentChunks.obtain(file, port, OUT);
+        }
+    }
+
+    private static Map<String, Long> ackedPerProcess(Set<UploadRecord> acknowledged) {
+        Map<String, Long> n = new HashMap<>();
+        for (UploadRecord r : acknowledged) {
+            n.merge(r.process, 1L, Long::sum);
+        }
+        return n;
+    }
+
+    /** Waits until the member on port sees the whole group (its fan-out reaches members - 1 others). */
+    private static void awaitMembers(int port, int members) throws Exception {
+        Http http = new Http(port);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            Http.Reply r = http.get("/api/v1/processes");
+            last = r.status() + " " + new String(r.body(), StandardCharsets.UTF_8);
+            if (r.status() == 200 && r.json().path("members").asInt() == members && !r.json().has("unreachable")) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("collector on " + port + " never saw " + members + " members: " + last);
+    }
+
+    /**
+     * Polls the merged list on port until each process in want is listed exactly once with at least its wanted
+     * uploads (exactly that many when exact); returns the seconds since fromNanos, or fails past the bound.
+     */
+    private static double awaitComplete(int port, Map<String, Long> want, boolean exact, long fromNanos,
+            long boundSeconds) throws Exception {
+        Http http = new Http(port);
+        String problem = "no answer";
+        while (System.nanoTime() - fromNanos < boundSeconds * 1_000_000_000L) {
+            problem = completeness(http, want, exact);
+            if (problem == null) {
+                return (System.nanoTime() - fromNanos) / 1e9;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("collector on " + port + " not complete " + boundSeconds + " s on: " + problem);
+    }
+
+    private static String completeness(Http http, Map<String, Long> want, boolean exact) throws Exception {
+        Http.Reply r = http.get("/api/v1/processes");
+        if (r.status() != 200) {
+            return "HTTP " + r.status();
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        Map<String, Long> uploads = new HashMap<>();
+        for (JsonNode p : r.json().get("processes")) {
+            String id = p.get("id").asText();
+            seen.merge(id, 1, Integer::sum);
+            uploads.put(id, p.path("data").path("uploads").asLong());
+        }
+        for (Map.Entry<String, Long> e : want.entrySet()) {
+            int times = seen.getOrDefault(e.getKey(), 0);
+            if (times != 1) {
+                return e.getKey() + " listed " + times + " times" + (r.json().has("unreachable")
+                        ? " (unreachable: " + r.json().get("unreachable") + ")" : "");
+            }
+            long listed = uploads.get(e.getKey());
+            if (exact ? listed != e.getValue() : listed < e.getValue()) {
+                return e.getKey() + " lists " + listed + " uploads of " + e.getValue() + " acknowledged";
+            }
+        }
+        return null;
+    }
+}
