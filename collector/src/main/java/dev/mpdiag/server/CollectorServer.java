@@ -102,7 +102,7 @@ public final class CollectorServer implements AutoCloseable {
             }
         }
         Files.createDirectories(config.data);
-        Store store = Store.open(config.data, config.cacheBytes, log);
+        Store store = Store.open(config.data, cacheBytes(config.cacheBytes, Runtime.getRuntime().maxMemory(), log), log);
         RunStore runs = RunStore.open(store.root(), log);
         CollectorServer s = new CollectorServer(config, log, store, new Ingestor(store));
         try {
@@ -233,6 +233,21 @@ public final class CollectorServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // already read (a multipart request), or the client went away: nothing to drain
         }
+    }
+
+    /**
+     * The summary cache's budget: --cache, but at most a third of the heap, so the cache can never be what runs
+     * the collector out of memory (uploads in work, queries and the store's index need the rest).
+     */
+    static long cacheBytes(long asked, long maxHeap, Consumer<String> log) {
+        long cap = maxHeap / 3;
+        if (asked <= cap) {
+            return asked;
+        }
+        log.accept(String.format(java.util.Locale.ROOT, "--cache %d MB is over a third of the heap (%d MB): caching "
+                + "%d MB of summaries (give the JVM more with -Xmx, or ask for less)", asked >> 20, maxHeap >> 20,
+                cap >> 20));
+        return cap;
     }
 
     /** The jar's version (its manifest), "dev" when run from classes. */
