@@ -147,6 +147,7 @@ public final class Ingestor {
             if (m.firstSeenMillis == 0) {
                 m.firstSeenMillis = m.lastSeenMillis;
             }
+            boolean wasExited = m.exited;
             m.exited |= last;
             if (jvm != null && m.jvmName == null && jvm.jvmName != null) {
                 m.jvmName = jvm.jvmName;
@@ -154,7 +155,11 @@ public final class Ingestor {
                 m.jvmArguments = jvm.jvmArguments;
                 m.javaArguments = jvm.javaArguments;
             }
-            p.metaChanged();
+            if (last && !wasExited) {
+                p.saveMeta(false); // rare, and what a user looks for after a restart: written at once
+            } else {
+                p.metaChanged();
+            }
         }
     }
 }

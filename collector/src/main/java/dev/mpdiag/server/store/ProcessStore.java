@@ -159,8 +159,8 @@ public final class ProcessStore {
     /**
      * Notes that the meta changed (labels, health and last-seen time come with every upload); {@link #flushMeta}
      * writes it. Writing process.json on every upload was a JSON document, a file and a rename each time (3% of
-     * the collector's CPU at 256 agents); what a crash can lose this way is at most a second of health and
-     * last-seen times, which the next upload brings again. Labels and identity are saved when the folder is made.
+     * the collector's CPU at 256 agents); what a crash can lose this way is the health and last-seen times since the
+     * last flush, which the next upload brings again. Labels and identity are saved when the folder is made.
      */
     public synchronized void metaChanged() {
         metaChanged = true;
