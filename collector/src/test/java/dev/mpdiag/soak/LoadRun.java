@@ -98,6 +98,7 @@ final class LoadRun {
         List<UploadRecord> all = new ArrayList<>();
         long retries = 0;
         long busy = 0;
+        long steadyBusy = 0;
         int backlog = 0;
         for (SimulatedAgent a : sims) {
             all.addAll(a.records);
@@ -105,6 +106,7 @@ final class LoadRun {
             for (UploadRecord r : a.records) {
                 retries += Math.max(0, r.attempts - 1);
                 busy += r.busyAnswers;
+                steadyBusy += r.cutNanos >= steadyFrom ? r.busyAnswers : 0;
             }
         }
         double[] metrics1 = summarizeMetrics(http);
@@ -114,6 +116,7 @@ final class LoadRun {
         LoadStats stats = new LoadStats(agents, intervalMillis, warmupSeconds, window, steadyFrom, all, retries,
                 backlog, cpuPercent, summarizeMillis, listedMismatches(http, sims));
         stats.busyAnswers = busy;
+        stats.steadyBusyAnswers = steadyBusy;
         if (pressure0 >= 0 && pressure1 >= 0) {
             stats.cpuPressure = (pressure1 - pressure0) / 1e6 / cpuWindow;
         }
