@@ -193,13 +193,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
 
     private volatile GroupSnapshot lastGroup;
 
-    /** Records stored from the topic, and records skipped as unreadable (for /metrics). */
-    public long storedFromLog() {
-        return owner.stored.get();
-    }
-
-    public long skippedFromLog() {
-        return owner.refused.get();
+    @Override
+    public Status status() {
+        return new Status(owner.owned().size(), owner.replaying(), owner.stored.get(), owner.refused.get());
     }
 
     @Override

@@ -75,6 +75,10 @@ final class PartitionOwner implements Runnable, AutoCloseable {
         return Set.copyOf(owned);
     }
 
+    int replaying() {
+        return catchingUp.size();
+    }
+
     @Override
     public void run() {
         try {

@@ -17,4 +17,10 @@ public interface ClusterView {
 
     /** The base URL of the other member that owns the process now, or null when it is this one or none. */
     String ownerOf(String processId) throws Exception;
+
+    /** This member's share, for /metrics: partitions owned and still replaying, records stored and skipped. */
+    record Status(int ownedPartitions, int replayingPartitions, long recordsStored, long recordsSkipped) {
+    }
+
+    Status status();
 }

@@ -140,7 +140,7 @@ public final class CollectorServer implements AutoCloseable {
         RulesApi rules = new RulesApi(store);
         UploadsApi uploads = new UploadsApi(ingestor, config.maxUpload);
         RunsApi runsApi = new RunsApi(runs, store);
-        MetricsApi metrics = new MetricsApi(store, ingestor);
+        MetricsApi metrics = new MetricsApi(store, ingestor, cluster);
         ChecksApi checks = new ChecksApi(store, query, config.limits);
         McpEndpoint mcp = McpEndpoint.of(processes, checks, profiles, series, locks, rules, version(), log);
         Path uploadTmp = Files.createDirectories(store.root().resolve("tmp"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mpdiag.cluster.ClusterOptions;
 import dev.mpdiag.testing.ChildJvm;
 import dev.mpdiag.testing.CollectorLaunch;
 import dev.mpdiag.testing.Dirs;
@@ -119,6 +120,23 @@ class ClusterFailoverIT {
                     + "acknowledged upload (%d), %.1f s after the agents stopped%n", i, AGENTS,
                     acknowledged.size(), t);
         }
+        // /metrics: the survivors own every partition between them, none still replaying, and each reports the
+        // processes it answers for, so a Prometheus scraping both sees each process once.
+        long owned = 0;
+        Map<String, Integer> reported = new HashMap<>();
+        for (int i = 1; i < COLLECTORS; i++) {
+            String text = new Http(ports[i]).get("/metrics").text();
+            owned += metric(text, "mpdiag_cluster_partitions_owned");
+            assertEquals(0, metric(text, "mpdiag_cluster_partitions_replaying"), text);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^mpdiag_process_threads\\{[^}]*process=\"([^\"]+)\"",
+                    java.util.regex.Pattern.MULTILINE).matcher(text);
+            while (m.find()) {
+                reported.merge(m.group(1), 1, Integer::sum);
+            }
+        }
+        assertEquals(ClusterOptions.DEFAULT_PARTITIONS, owned, "the survivors own every partition");
+        assertEquals(acked.keySet(), reported.keySet(), "every process in /metrics of some survivor");
+        assertTrue(reported.values().stream().allMatch(n -> n == 1), "each process in one survivor's /metrics: " + reported);
         // Any member answers about any process: a query for each process goes to its owner and back.
         Http any = new Http(ports[1]);
         for (UploadRecord r : acknowledged.stream().filter(u -> u.seq == 1).toList()) {
@@ -131,6 +149,16 @@ class ClusterFailoverIT {
         Http.Reply whole = any.get("/api/v1/flamegraph?service=cluster-s0");
         assertEquals(501, whole.status());
         assertTrue(whole.json().get("detail").asText().contains("merging"), whole.json().toString());
+    }
+
+    /** The value of an unlabelled metric in Prometheus text. */
+    private static long metric(String text, String name) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Long.parseLong(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError(name + " not in /metrics: " + text);
     }
 
     private static AgentChunks chunks() throws Exception {

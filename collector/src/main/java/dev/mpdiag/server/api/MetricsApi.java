@@ -2,6 +2,7 @@ package dev.mpdiag.server.api;
 
 import dev.mpdiag.engine.Series;
 import dev.mpdiag.engine.Summary;
+import dev.mpdiag.server.ClusterView;
 import dev.mpdiag.server.Ingestor;
 import dev.mpdiag.server.store.ProcessMeta;
 import dev.mpdiag.server.store.ProcessStore;
@@ -43,10 +44,28 @@ public final class MetricsApi {
 
     private final Store store;
     private final Ingestor ingestor;
+    private final ClusterView cluster;
 
     public MetricsApi(Store store, Ingestor ingestor) {
+        this(store, ingestor, null);
+    }
+
+    /**
+     * In a cluster, each member reports the processes it answers for now, so a Prometheus scraping every member
+     * sees each process once (a member also keeps data of partitions it owned before).
+     */
+    public MetricsApi(Store store, Ingestor ingestor, ClusterView cluster) {
         this.store = store;
         this.ingestor = ingestor;
+        this.cluster = cluster;
+    }
+
+    private java.util.List<ProcessStore> processes() {
+        java.util.List<ProcessStore> all = store.all();
+        if (cluster != null) {
+            all.removeIf(p -> !cluster.serves(p.id()));
+        }
+        return all;
     }
 
     public void metrics(Context ctx) throws IOException {
@@ -55,7 +74,7 @@ public final class MetricsApi {
         long now = System.currentTimeMillis();
         StringBuilder b = new StringBuilder(4096);
         Map<ProcessStore, Summary> latest = new java.util.LinkedHashMap<>();
-        for (ProcessStore p : store.all()) {
+        for (ProcessStore p : processes()) {
             StoredEntry e = p.latest();
             if (e != null && !ProcessMeta.UPLOAD.equals(p.meta().kind)) {
                 latest.put(p, store.cache.get(p, e));
@@ -78,7 +97,7 @@ public final class MetricsApi {
             }
         }
         Map<String, Integer> byStatus = new TreeMap<>();
-        for (ProcessStore p : store.all()) {
+        for (ProcessStore p : processes()) {
             byStatus.merge(ProcessesApi.status(p.meta(), now), 1, Integer::sum);
         }
         b.append("# HELP mpdiag_collector_processes Processes known to the collector, by status\n");
@@ -94,9 +113,18 @@ public final class MetricsApi {
                 ingestor.admission.shed.get());
         counter(b, "mpdiag_collector_summarize_seconds_total", "Time spent summarizing chunks",
                 ingestor.summarizeNanos.get() / 1e9);
-        b.append("# HELP mpdiag_collector_store_bytes Bytes of JFR chunks in the data directory\n");
-        b.append("# TYPE mpdiag_collector_store_bytes gauge\n");
-        b.append("mpdiag_collector_store_bytes ").append(store.totalBytes()).append('\n');
+        if (cluster != null) {
+            ClusterView.Status c = cluster.status();
+            gauge(b, "mpdiag_cluster_partitions_owned", "Partitions of the uploads topic this member owns",
+                    c.ownedPartitions());
+            gauge(b, "mpdiag_cluster_partitions_replaying", "Owned partitions still being rebuilt from the topic "
+                    + "(their processes are not answered for until done)", c.replayingPartitions());
+            counter(b, "mpdiag_cluster_records_stored_total", "Upload records read from the topic and stored "
+                    + "(repeats included, dropped by the store)", c.recordsStored());
+            counter(b, "mpdiag_cluster_records_skipped_total", "Upload records skipped as unreadable",
+                    c.recordsSkipped());
+        }
+        gauge(b, "mpdiag_collector_store_bytes", "Bytes of JFR chunks in the data directory", store.totalBytes());
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(b.toString());
     }
 
@@ -113,9 +141,18 @@ public final class MetricsApi {
         return sum / seconds;
     }
 
+    private static void gauge(StringBuilder b, String name, String help, double value) {
+        single(b, name, help, "gauge", value);
+    }
+
     private static void counter(StringBuilder b, String name, String help, double value) {
+        single(b, name, help, "counter", value);
+    }
+
+    /** A metric without labels: HELP, TYPE and its one value. */
+    private static void single(StringBuilder b, String name, String help, String type, double value) {
         b.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        b.append("# TYPE ").append(name).append(" counter\n");
+        b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
         b.append(name).append(' ').append(format(value)).append('\n');
     }
 
