@@ -74,6 +74,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             p.put(ProducerConfig.LINGER_MS_CONFIG, "2");
             p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(KafkaSink.SEND_TIMEOUT_SECONDS * 1000));
             p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+            p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(KafkaSink.MAX_BLOCK_MILLIS));
             p.put(ProducerConfig.CLIENT_ID_CONFIG, "mpdiag-producer " + options.advertisedUrl());
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                     new ByteArraySerializer());

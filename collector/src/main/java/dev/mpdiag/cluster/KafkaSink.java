@@ -3,6 +3,7 @@ package dev.mpdiag.cluster;
 import dev.mpdiag.server.AgentUpload;
 import dev.mpdiag.server.ApiException;
 import dev.mpdiag.server.UploadSink;
+import dev.mpdiag.server.api.FormFields;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +20,11 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 final class KafkaSink implements UploadSink {
     /** How long an upload may wait for Kafka before the agent is told to retry (it keeps its copy meanwhile). */
     static final long SEND_TIMEOUT_SECONDS = 20;
+    /**
+     * How long send() itself may block for the topic's metadata when Kafka is away (Kafka's default is 60 s,
+     * which would come on top of the send timeout and past the agent's own 10 s HTTP timeout).
+     */
+    static final long MAX_BLOCK_MILLIS = 5_000;
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
@@ -32,6 +38,9 @@ final class KafkaSink implements UploadSink {
 
     @Override
     public Map<String, Object> accept(AgentUpload u) {
+        // Checked before Kafka takes it, so an upload its owner could not read is refused, never acknowledged.
+        FormFields.parse(u.labels(), "labels");
+        FormFields.parse(u.health(), "health");
         int partition = ClusterOptions.partitionOf(u.identity().id(), partitions);
         RecordMetadata m;
         try {
@@ -39,7 +48,7 @@ final class KafkaSink implements UploadSink {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(503, "cluster unavailable", "interrupted while Kafka took the upload");
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             // 503, not 500: the agent keeps the upload and retries it, which is right while Kafka is away.
             throw new ApiException(503, "cluster unavailable", "Kafka did not take the upload: " + cause);

@@ -26,11 +26,9 @@ public final class IngestApi {
         q.only();
         ProcessIdentity id = identity(ctx);
         long seq = number(ctx, "X-Mpdiag-Seq", 1);
+        // Labels and health are parsed (and a bad one refused with 400) by the sink: once, where they are used.
         String labels = ctx.header("X-Mpdiag-Labels");
         String health = ctx.header("X-Mpdiag-Health");
-        // Checked here, so an upload the owner could not read is refused to the agent, never acknowledged.
-        FormFields.parse(labels, "labels");
-        FormFields.parse(health, "health");
         long interval = ctx.header("X-Mpdiag-Interval") == null ? 0 : number(ctx, "X-Mpdiag-Interval", 0);
         String profile = text(ctx.header("X-Mpdiag-Profile"));
         String agent = text(ctx.header("X-Mpdiag-Agent"));

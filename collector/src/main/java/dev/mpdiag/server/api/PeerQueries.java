@@ -1,7 +1,6 @@
 package dev.mpdiag.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mpdiag.server.ClusterView;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +20,6 @@ final class PeerQueries {
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** A forwarded query may be a big profile the owner has to merge: as long as a client would wait for it. */
     static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One member's answer: its JSON body, or null and why not. */
     record Answer(String peer, JsonNode body, String problem) {
@@ -54,13 +52,13 @@ final class PeerQueries {
                     return new Answer(peer, null, String.valueOf(e.getCause() != null ? e.getCause() : e));
                 }
                 if (r.statusCode() == 404) {
-                    return new Answer(peer, JSON.createObjectNode(), null); // nothing of that there
+                    return new Answer(peer, Replies.JSON.createObjectNode(), null); // nothing of that there
                 }
                 if (r.statusCode() != 200) {
                     return new Answer(peer, null, "HTTP " + r.statusCode());
                 }
                 try {
-                    return new Answer(peer, JSON.readTree(r.body()), null);
+                    return new Answer(peer, Replies.JSON.readTree(r.body()), null);
                 } catch (java.io.IOException bad) {
                     return new Answer(peer, null, "not JSON: " + bad.getMessage());
                 }

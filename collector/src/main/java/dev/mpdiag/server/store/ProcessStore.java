@@ -150,7 +150,7 @@ public final class ProcessStore {
         return e;
     }
 
-    /** Saves process.json now, fsynced (a new process: its folder is not real until this file is). */
+    /** Saves process.json now; fsynced when sync (a new process: its folder is not real until this file is). */
     public synchronized void saveMeta(boolean sync) throws IOException {
         DurableFiles.write(dir.resolve(META), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta), sync);
         metaChanged = false;
