@@ -32,6 +32,11 @@ public final class AccessToken implements Handler {
         return new AccessToken(token);
     }
 
+    /** The token itself, for a cluster member to present to the others (they share it). */
+    public String value() {
+        return new String(expected, StandardCharsets.US_ASCII);
+    }
+
     @Override
     public void handle(Context ctx) {
         String given = presented(ctx);

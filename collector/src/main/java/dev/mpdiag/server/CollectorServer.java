@@ -4,11 +4,13 @@ import dev.mpdiag.checks.Limits;
 import dev.mpdiag.cluster.ClusterNode;
 import dev.mpdiag.cluster.ClusterOptions;
 import dev.mpdiag.server.api.ChecksApi;
+import dev.mpdiag.server.api.ClusterDataApi;
 import dev.mpdiag.server.api.ClusterRouting;
 import dev.mpdiag.server.api.HeatmapApi;
 import dev.mpdiag.server.api.IngestApi;
 import dev.mpdiag.server.api.LocksApi;
 import dev.mpdiag.server.api.MetricsApi;
+import dev.mpdiag.server.api.PeerMembers;
 import dev.mpdiag.server.api.ProcessesApi;
 import dev.mpdiag.server.api.ProfileApi;
 import dev.mpdiag.server.api.Replies;
@@ -130,9 +132,10 @@ public final class CollectorServer implements AutoCloseable {
     }
 
     private void serve(RunStore runs) throws IOException {
-        Query query = new Query(store.cache);
+        String token = config.token == null ? null : config.token.value();
+        Query query = new Query(store.cache, cluster == null ? null : new PeerMembers(cluster, token));
         IngestApi ingest = new IngestApi(cluster != null ? cluster.sink() : new StoreSink(ingestor), config.maxUpload);
-        ProcessesApi processes = new ProcessesApi(store, cluster);
+        ProcessesApi processes = new ProcessesApi(store, cluster, token);
         ProfileApi profiles = new ProfileApi(store, query);
         HeatmapApi heatmaps = new HeatmapApi(store, query);
         SeriesApi series = new SeriesApi(store, query);
@@ -165,10 +168,13 @@ public final class CollectorServer implements AutoCloseable {
                 c.routes.before("/mcp", config.token);
             }
             if (cluster != null) {
-                ClusterRouting routing = new ClusterRouting(cluster);
+                ClusterRouting routing = new ClusterRouting(cluster, token);
                 for (String path : QUERY_PATHS) {
                     c.routes.before(path, routing::route);
                 }
+                ClusterDataApi data = new ClusterDataApi(store, query, checks, cluster);
+                c.routes.post("/api/v1/cluster/summaries", data::summaries);
+                c.routes.post("/api/v1/cluster/checks", data::checks);
             }
             c.routes.post("/api/v1/ingest", ingest::ingest);
             c.routes.get("/api/v1/processes", processes::list);

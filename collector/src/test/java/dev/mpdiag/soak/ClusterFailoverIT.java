@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -124,8 +125,10 @@ class ClusterFailoverIT {
         // processes it answers for, so a Prometheus scraping both sees each process once.
         long owned = 0;
         Map<String, Integer> reported = new HashMap<>();
+        List<Integer> perSurvivor = new ArrayList<>();
         for (int i = 1; i < COLLECTORS; i++) {
             String text = new Http(ports[i]).get("/metrics").text();
+            int before = reported.size();
             owned += metric(text, "mpdiag_cluster_partitions_owned");
             assertEquals(0, metric(text, "mpdiag_cluster_partitions_replaying"), text);
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("^mpdiag_process_threads\\{[^}]*process=\"([^\"]+)\"",
@@ -133,6 +136,7 @@ class ClusterFailoverIT {
             while (m.find()) {
                 reported.merge(m.group(1), 1, Integer::sum);
             }
+            perSurvivor.add(reported.size() - before);
         }
         assertEquals(ClusterOptions.DEFAULT_PARTITIONS, owned, "the survivors own every partition");
         assertEquals(acked.keySet(), reported.keySet(), "every process in /metrics of some survivor");
@@ -145,10 +149,77 @@ class ClusterFailoverIT {
             assertTrue(reply.json().get("series").size() > 0 && reply.json().get("series").get(0).get("points").size() > 0,
                     r.process + " has points through any member");
         }
-        // A query over a whole service needs every member's data: refused with the reason, never half answered.
-        Http.Reply whole = any.get("/api/v1/flamegraph?service=cluster-s0");
-        assertEquals(501, whole.status());
-        assertTrue(whole.json().get("detail").asText().contains("merging"), whole.json().toString());
+        assertTrue(perSurvivor.stream().allMatch(n -> n > 0), "the survivors share the processes: " + perSurvivor);
+        mergedAcrossMembers(ports, acked.keySet(), acknowledged.iterator().next().metric);
+    }
+
+    /**
+     * Queries over all processes, a whole service or several members' processes: each survivor merges the others'
+     * summaries into its answer, which must equal the sum of the per-process answers (each fetched from its owner),
+     * with every process in it once.
+     */
+    private static void mergedAcrossMembers(int[] ports, Set<String> processes, String metric) throws Exception {
+        Http first = new Http(ports[1]);
+        Map<String, Long> totals = new HashMap<>();
+        for (String id : processes) {
+            Http.Reply one = first.get("/api/v1/flamegraph?process=" + Http.enc(id));
+            assertEquals(200, one.status(), one.text());
+            totals.put(id, one.json().get("total").asLong());
+        }
+        long sum = totals.values().stream().mapToLong(Long::longValue).sum();
+        Set<String> s0 = new HashSet<>();
+        for (JsonNode p : first.get("/api/v1/processes").json().get("processes")) {
+            if (p.get("service").asText().equals("cluster-s0")) {
+                s0.add(p.get("id").asText());
+            }
+        }
+        assertEquals(4, s0.size(), "service cluster-s0 has four agents");
+        assertTrue(sum > 0, "the uploads hold CPU samples");
+        for (int i = 1; i < COLLECTORS; i++) {
+            Http member = new Http(ports[i]);
+            Http.Reply all = member.get("/api/v1/flamegraph");
+            assertEquals(200, all.status(), all.text());
+            assertEquals(processes, ids(all.json().get("processes")), "collector " + i + ": every process once");
+            assertEquals(all.json().get("processes").size(), processes.size());
+            assertEquals(sum, all.json().get("total").asLong(), "collector " + i + ": the merged flame graph is the "
+                    + "sum of the processes' own");
+            Http.Reply split = member.get("/api/v1/flamegraph?split=true");
+            assertEquals(200, split.status(), split.text());
+            for (JsonNode p : split.json().get("processes")) {
+                assertEquals(totals.get(p.get("id").asText()), p.get("total").asLong(), p.get("id").asText());
+            }
+            assertEquals(processes.size(), split.json().get("processes").size());
+            Http.Reply service = member.get("/api/v1/flamegraph?service=cluster-s0");
+            assertEquals(200, service.status(), service.text());
+            assertEquals(s0, ids(service.json().get("processes")), "collector " + i + ": service cluster-s0");
+            assertEquals(s0.size(), service.json().get("processes").size());
+            Http.Reply series = member.get("/api/v1/series?metric=" + Http.enc(metric));
+            assertEquals(200, series.status(), series.text());
+            Set<String> withPoints = new HashSet<>();
+            for (JsonNode row : series.json().get("series")) {
+                if (row.get("points").size() > 0) {
+                    withPoints.add(row.get("process").asText());
+                }
+            }
+            assertEquals(processes, withPoints, "collector " + i + ": each process's " + metric + " points");
+            Http.Reply checks = member.get("/api/v1/checks");
+            assertEquals(200, checks.status(), checks.text());
+            assertEquals(processes, ids(checks.json().get("processes")));
+            assertTrue(checks.json().get("results").size() > 0, checks.text());
+            Http.Reply locks = member.get("/api/v1/locks?service=cluster-s1");
+            assertEquals(200, locks.status(), locks.text());
+            // Drawn from every chunk of every process: not merged across members yet, and said so.
+            Http.Reply heat = member.get("/api/v1/heatmap");
+            assertEquals(501, heat.status(), heat.text());
+        }
+        System.out.printf("ClusterFailoverIT: both survivors merged all %d processes (%d CPU samples), each "
+                + "service, series and checks across members%n", processes.size(), sum);
+    }
+
+    private static Set<String> ids(JsonNode array) {
+        Set<String> out = new HashSet<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     /** The value of an unlabelled metric in Prometheus text. */

@@ -6,6 +6,7 @@ import dev.mpdiag.checks.Limits;
 import dev.mpdiag.checks.ProcessData;
 import dev.mpdiag.engine.Summary;
 import dev.mpdiag.server.ApiException;
+import dev.mpdiag.server.query.Members;
 import dev.mpdiag.server.query.Query;
 import dev.mpdiag.server.query.Selection;
 import dev.mpdiag.server.store.ProcessStore;
@@ -44,27 +45,27 @@ public final class ChecksApi {
     /** The answer as a JSON-ready map, for the HTTP endpoint and the MCP tool alike. */
     public Map<String, Object> checks(Params q) {
         q.only(Params.SELECTION, THRESHOLD);
-        Selection sel = q.selection(store, "");
+        Selection sel = q.selection(store, query, "");
         boolean rolling = q.one("from") == null && q.one("to") == null;
         Limits limits = limits(q);
         Map<String, List<ProcessData>> byService = new LinkedHashMap<>();
         for (ProcessStore p : sel.processes()) {
-            StoredEntry last = p.latest();
-            if (last == null) {
-                continue;
+            ProcessData d = data(p, sel, rolling);
+            if (d != null) {
+                byService.computeIfAbsent(p.meta().service, k -> new ArrayList<>()).add(d);
             }
-            Selection one = sel;
-            if (rolling) {
-                long end = last.endNanos() / 1_000_000L;
-                one = new Selection(List.of(p), end - DEFAULT_WINDOW_MILLIS, end);
+        }
+        if (!sel.remote().isEmpty()) {
+            // Each member cuts its own processes' windows and first minutes, as it would answer alone; the checks
+            // that compare a service's processes then see all of them here.
+            for (List<Members.RemoteCheckData> member : query.members().checkData(sel.remoteByMember(),
+                    rolling, sel.fromMillis(), sel.toMillis()).values()) {
+                for (Members.RemoteCheckData r : member) {
+                    ProcessData d = new ProcessData(r.id(), r.labels(), r.window(), r.window().startNanos() / 1_000_000L,
+                            r.window().endNanos() / 1_000_000L, r.early());
+                    byService.computeIfAbsent(r.service(), k -> new ArrayList<>()).add(d);
+                }
             }
-            Summary s = query.merged(new Selection(List.of(p), one.fromMillis(), one.toMillis()));
-            if (s.startNanos() > s.endNanos()) {
-                continue;
-            }
-            long from = s.startNanos() / 1_000_000L;
-            ProcessData d = new ProcessData(p.id(), p.meta().labels, s, from, s.endNanos() / 1_000_000L, early(p, from));
-            byService.computeIfAbsent(p.meta().service, k -> new ArrayList<>()).add(d);
         }
         List<CheckResult> results = Checks.run(byService, limits);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -72,6 +73,28 @@ public final class ChecksApi {
         body.put("processes", sel.ids());
         body.put("results", results);
         return body;
+    }
+
+    /**
+     * What the checks read of one process: its last five minutes of data (rolling) or the selection's range, and
+     * its first minute; null when it has no data there.
+     */
+    ProcessData data(ProcessStore p, Selection sel, boolean rolling) {
+        StoredEntry last = p.latest();
+        if (last == null) {
+            return null;
+        }
+        Selection one = sel;
+        if (rolling) {
+            long end = last.endNanos() / 1_000_000L;
+            one = new Selection(List.of(p), end - DEFAULT_WINDOW_MILLIS, end);
+        }
+        Summary s = query.merged(new Selection(List.of(p), one.fromMillis(), one.toMillis()));
+        if (s.startNanos() > s.endNanos()) {
+            return null;
+        }
+        long from = s.startNanos() / 1_000_000L;
+        return new ProcessData(p.id(), p.meta().labels, s, from, s.endNanos() / 1_000_000L, early(p, from));
     }
 
     /**

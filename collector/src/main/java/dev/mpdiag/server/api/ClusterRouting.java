@@ -11,11 +11,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * In a cluster, sends a query about processes another member owns to that member and relays its answer, so any
- * member answers for every process (the dashboard and scripts need no idea of who owns what). A query whose
- * processes live on several members, or that names a whole service, cannot be answered by one member: until
- * summaries are merged across members it is refused with 501 and the reason, never answered with a part of the
- * data as if it were all of it.
+ * In a cluster, sends a query whose processes another member answers for, all of them, to that member and relays
+ * its answer whole (it has every chunk of them: any endpoint, the raw .jfr too). Any other query (a whole
+ * service, all processes, or processes on several members) goes on to this member's handler, which merges the
+ * other members' summaries into its answer (Query, Members).
  */
 public final class ClusterRouting {
     /** The process and service parameters of every query endpoint (diff names two selections, a. and b.). */
@@ -25,9 +24,9 @@ public final class ClusterRouting {
     private final ClusterView cluster;
     private final PeerQueries peers;
 
-    public ClusterRouting(ClusterView cluster) {
+    public ClusterRouting(ClusterView cluster, String token) {
         this.cluster = cluster;
-        this.peers = new PeerQueries(cluster);
+        this.peers = new PeerQueries(cluster, token);
     }
 
     /** A before-handler for the query endpoints. */
@@ -50,11 +49,6 @@ public final class ClusterRouting {
             wholeServices |= ctx.queryParams(name).stream().anyMatch(v -> !v.isBlank());
         }
         if (ids.isEmpty() || wholeServices) {
-            if (!cluster.peers().isEmpty()) {
-                throw new ApiException(501, "spans cluster members", "a query over a whole service or all processes "
-                        + "needs every member's data, and merging it across members is not built yet: name the "
-                        + "processes (process=ID), each member's own in one query (docs/cluster.md)");
-            }
             return;
         }
         Set<String> owners = new LinkedHashSet<>();
@@ -62,13 +56,8 @@ public final class ClusterRouting {
             String owner = cluster.ownerOf(id);
             owners.add(owner == null ? "" : owner);
         }
-        if (owners.size() > 1) {
-            throw new ApiException(501, "spans cluster members", "these processes are stored on " + owners.size()
-                    + " cluster members, and merging across members is not built yet: ask for each member's "
-                    + "processes on their own (docs/cluster.md)");
-        }
         String owner = owners.iterator().next();
-        if (owner.isEmpty()) {
+        if (owners.size() > 1 || owner.isEmpty()) {
             return;
         }
         HttpResponse<byte[]> r;

@@ -38,7 +38,8 @@ public final class HeatmapApi {
                     + " 20 ms cells (20, 40, 100, 200, 500, 1000...), got " + rowMillis);
         }
         boolean split = q.flag("split");
-        Selection sel = q.selection(store, "");
+        Selection sel = q.selection(store, query, "");
+        sel.refuseRemote("a heatmap");
         List<HeatmapJson.Source> sources = new ArrayList<>();
         for (ProcessStore p : sel.processes()) {
             sources.add(new HeatmapJson.Source(p.id(), label(p.meta()), query.stored(p, sel)));

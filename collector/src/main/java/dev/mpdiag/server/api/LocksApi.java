@@ -4,7 +4,6 @@ import dev.mpdiag.engine.LockStats;
 import dev.mpdiag.engine.Summary;
 import dev.mpdiag.server.query.Query;
 import dev.mpdiag.server.query.Selection;
-import dev.mpdiag.server.store.ProcessStore;
 import dev.mpdiag.server.store.Store;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -32,11 +31,11 @@ public final class LocksApi {
     /** The answer as a JSON-ready map, for the HTTP endpoint and the MCP tool alike. */
     public Map<String, Object> locks(Params q) {
         q.only(Params.SELECTION, "limit", "stacks", "wait");
-        Selection sel = q.selection(store, "");
+        Selection sel = q.selection(store, query, "");
         int limit = q.integer("limit", 20, 1, 500);
         int stackLimit = q.integer("stacks", 5, 0, 100);
         boolean includeWait = q.flag("wait");
-        Map<ProcessStore, Summary> per = query.perProcess(sel);
+        Map<String, Summary> per = query.perProcess(sel);
         Summary merged = new Summary();
         for (Summary s : per.values()) {
             merged.merge(s);
@@ -66,13 +65,13 @@ public final class LocksApi {
         return body;
     }
 
-    private static List<Map<String, Object>> perProcess(Map<ProcessStore, Summary> per, LockStats merged) {
+    private static List<Map<String, Object>> perProcess(Map<String, Summary> per, LockStats merged) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Map.Entry<ProcessStore, Summary> e : per.entrySet()) {
+        for (Map.Entry<String, Summary> e : per.entrySet()) {
             for (LockStats l : e.getValue().locks()) {
                 if (l.kind == merged.kind && l.className.equals(merged.className)) {
                     Map<String, Object> r = new LinkedHashMap<>();
-                    r.put("process", e.getKey().id());
+                    r.put("process", e.getKey());
                     r.put("blockedNanos", l.blockedNanos());
                     r.put("count", l.count());
                     r.put("share", merged.blockedNanos() == 0 ? 0.0 : (double) l.blockedNanos() / merged.blockedNanos());

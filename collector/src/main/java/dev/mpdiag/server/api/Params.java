@@ -100,6 +100,12 @@ public final class Params {
                 one(prefix + "from"), one(prefix + "to"), System.currentTimeMillis());
     }
 
+    /** As {@link #selection(Store, String)}, across the cluster's members when the query spans them. */
+    public Selection selection(Store store, dev.mpdiag.server.query.Query query, String prefix) {
+        return Selection.resolve(store, query.members(), all(prefix + "process"), service(prefix + "service"),
+                one(prefix + "from"), one(prefix + "to"), System.currentTimeMillis());
+    }
+
     public ProfileType type(String dflt) {
         String v = one("type");
         try {

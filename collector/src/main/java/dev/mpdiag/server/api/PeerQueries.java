@@ -26,10 +26,21 @@ final class PeerQueries {
     }
 
     private final ClusterView cluster;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final String ownAuthorization;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-    PeerQueries(ClusterView cluster) {
+    /**
+     * token is this member's access token (null: none): members of a cluster share one, and a caller's own header
+     * is absent when the dashboard authenticates with its cookie, so a member asks the others with its own.
+     */
+    PeerQueries(ClusterView cluster, String token) {
         this.cluster = cluster;
+        this.ownAuthorization = token == null ? null : "Bearer " + token;
+    }
+
+    /** The caller's Authorization header when it sent one, else this member's token. */
+    String authorization(String callers) {
+        return callers != null ? callers : ownAuthorization;
     }
 
     /** GET path?query from each other member; authorization (the caller's header, or null) is passed on. */
@@ -44,8 +55,8 @@ final class PeerQueries {
         for (String peer : peers) {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(peer + path + (query == null ? "" : "?" + query)))
                     .timeout(TIMEOUT).header(ClusterView.SCOPE_HEADER, "local").GET();
-            if (authorization != null) {
-                b.header("Authorization", authorization);
+            if (authorization(authorization) != null) {
+                b.header("Authorization", authorization(authorization));
             }
             calls.add(http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).handle((r, e) -> {
                 if (e != null) {
@@ -75,8 +86,8 @@ final class PeerQueries {
     HttpResponse<byte[]> forward(String owner, String path, String query, String authorization) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(owner + path + (query == null ? "" : "?" + query)))
                 .timeout(FORWARD_TIMEOUT).header(ClusterView.SCOPE_HEADER, "local").GET();
-        if (authorization != null) {
-            b.header("Authorization", authorization);
+        if (authorization(authorization) != null) {
+            b.header("Authorization", authorization(authorization));
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     }

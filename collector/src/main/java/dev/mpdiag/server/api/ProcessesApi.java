@@ -23,28 +23,38 @@ public final class ProcessesApi {
     private final PeerQueries peers;
 
     public ProcessesApi(Store store) {
-        this(store, null);
+        this(store, null, null);
     }
 
     /** In a cluster, the list holds the processes this member answers for and, fanned out, every other member's. */
-    public ProcessesApi(Store store, ClusterView cluster) {
+    public ProcessesApi(Store store, ClusterView cluster, String token) {
         this.store = store;
         this.cluster = cluster;
-        this.peers = cluster == null ? null : new PeerQueries(cluster);
+        this.peers = cluster == null ? null : new PeerQueries(cluster, token);
     }
 
     public void list(Context ctx) {
         Params q = Params.of(ctx);
-        if (peers == null || "local".equals(ctx.header(ClusterView.SCOPE_HEADER))) {
-            Replies.json(ctx, list(q));
-            return;
+        Replies.json(ctx, "local".equals(ctx.header(ClusterView.SCOPE_HEADER)) ? answer(q, true) : list(q));
+    }
+
+    /**
+     * The answer as a JSON-ready map, for the HTTP endpoint and the MCP tool alike: in a cluster, this member's
+     * processes and, fanned out, every other member's.
+     */
+    public Map<String, Object> list(Params q) {
+        if (peers == null) {
+            return answer(q, true);
         }
         Map<String, Object> body = answer(q, false);
         @SuppressWarnings("unchecked")
         List<Object> rows = (List<Object>) body.get("processes");
         List<String> missing = new ArrayList<>();
         int members = 1;
-        for (PeerQueries.Answer a : peers.get("/api/v1/processes", ctx.queryString(), ctx.header("Authorization"))) {
+        String service = q.service("service");
+        String query = service == null ? null : "service=" + java.net.URLEncoder.encode(service,
+                java.nio.charset.StandardCharsets.UTF_8);
+        for (PeerQueries.Answer a : peers.get("/api/v1/processes", query, null)) {
             members += a.peer().startsWith("http") ? 1 : 0;
             if (a.body() == null) {
                 missing.add(a.peer() + " (" + a.problem() + ")");
@@ -57,15 +67,10 @@ public final class ProcessesApi {
             // The list is then partial: said so, rather than showing those processes as gone.
             body.put("unreachable", missing);
         }
-        if (q.service("service") != null && rows.isEmpty()) {
-            throw ApiException.notFound("unknown service", "no process of service '" + q.service("service") + "'");
+        if (service != null && rows.isEmpty()) {
+            throw ApiException.notFound("unknown service", "no process of service '" + service + "'");
         }
-        Replies.json(ctx, body);
-    }
-
-    /** The answer as a JSON-ready map, for the HTTP endpoint and the MCP tool alike (in a cluster: this member's). */
-    public Map<String, Object> list(Params q) {
-        return answer(q, true);
+        return body;
     }
 
     private Map<String, Object> answer(Params q, boolean refuseEmpty) {

@@ -49,7 +49,7 @@ public final class ProfileApi {
         // Without exact, a range selects whole chunks (seconds each); with it, the samples inside the range to
         // 20 ms, as the heatmap's selection needs.
         boolean exact = q.flag("exact");
-        Selection sel = q.selection(store, "");
+        Selection sel = q.selection(store, query, "");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = Replies.JSON.getFactory().createGenerator(out)) {
             g.writeStartObject();
@@ -60,11 +60,11 @@ public final class ProfileApi {
             if (split) {
                 g.writeArrayFieldStart("processes");
                 boolean allExact = true;
-                for (Map.Entry<ProcessStore, Summary> e : query.perProcess(sel).entrySet()) {
+                for (Map.Entry<String, Summary> e : query.perProcess(sel).entrySet()) {
                     allExact &= !exact || e.getValue().cutToWindow(type, sel.fromMillis(), sel.toMillis());
                     FlameTree tree = FlameTree.of(e.getValue(), type);
                     g.writeStartObject();
-                    g.writeStringField("id", e.getKey().id());
+                    g.writeStringField("id", e.getKey());
                     g.writeNumberField("total", tree.total());
                     g.writeFieldName("tree");
                     tree.writeJson(g, minShare);
@@ -94,8 +94,8 @@ public final class ProfileApi {
         ProfileType type = q.type("cpu");
         double minShare = q.share("minShare", DEFAULT_MIN_SHARE);
         int limit = q.integer("limit", DIFF_ROWS, 1, 1000);
-        Selection a = q.selection(store, "a.");
-        Selection b = q.selection(store, "b.");
+        Selection a = q.selection(store, query, "a.");
+        Selection b = q.selection(store, query, "b.");
         Summary before = query.merged(a);
         Summary after = query.merged(b);
         FlameTree tree = FlameTree.diff(before, after, type);
@@ -123,7 +123,7 @@ public final class ProfileApi {
         q.only(Params.SELECTION, "type", "limit", "exact");
         ProfileType type = q.type("cpu");
         int limit = q.integer("limit", 20, 1, 500);
-        Selection sel = q.selection(store, "");
+        Selection sel = q.selection(store, query, "");
         Summary s = mergedExact(q, sel, type);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", type.id());
@@ -146,8 +146,8 @@ public final class ProfileApi {
         q.only("type", "limit", "a.process", "a.service", "a.from", "a.to", "b.process", "b.service", "b.from", "b.to");
         ProfileType type = q.type("cpu");
         int limit = q.integer("limit", 20, 1, 1000);
-        Selection a = q.selection(store, "a.");
-        Selection b = q.selection(store, "b.");
+        Selection a = q.selection(store, query, "a.");
+        Selection b = q.selection(store, query, "b.");
         Summary before = query.merged(a);
         Summary after = query.merged(b);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -207,7 +207,7 @@ public final class ProfileApi {
         Params q = Params.of(ctx);
         q.only(Params.SELECTION, "type", "exact");
         ProfileType type = q.type("cpu");
-        Summary s = mergedExact(q, q.selection(store, ""), type);
+        Summary s = mergedExact(q, q.selection(store, query, ""), type);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CollapsedWriter.write(s, type, out);
         ctx.contentType("text/plain; charset=utf-8").result(out.toByteArray());
@@ -217,11 +217,11 @@ public final class ProfileApi {
         Params q = Params.of(ctx);
         q.only(Params.SELECTION, "type", "exact");
         ProfileType type = q.type("cpu");
-        Selection sel = q.selection(store, "");
+        Selection sel = q.selection(store, query, "");
         Summary s = mergedExact(q, sel, type);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        String name = type.id() + " of " + (sel.processes().size() == 1 ? sel.ids().get(0)
-                : sel.processes().size() + " processes");
+        String name = type.id() + " of " + (sel.size() == 1 ? sel.ids().get(0)
+                : sel.size() + " processes");
         SpeedscopeWriter.write(s, type, name, out);
         ctx.contentType("application/json").header("Content-Disposition",
                 "attachment; filename=\"mpdiag-" + type.id() + ".speedscope.json\"").result(out.toByteArray());

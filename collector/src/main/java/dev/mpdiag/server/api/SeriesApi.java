@@ -1,5 +1,6 @@
 package dev.mpdiag.server.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.mpdiag.engine.Series;
 import dev.mpdiag.server.ApiException;
 import dev.mpdiag.server.query.Query;
@@ -8,7 +9,10 @@ import dev.mpdiag.server.query.TimeParam;
 import dev.mpdiag.server.store.ProcessStore;
 import dev.mpdiag.server.store.Store;
 import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +37,7 @@ public final class SeriesApi {
     /** The answer as a JSON-ready map, for the HTTP endpoint and the MCP tool alike. */
     public Map<String, Object> series(Params q) {
         q.only(Params.SELECTION, "metric");
-        Selection sel = q.selection(store, "");
+        Selection sel = q.selection(store, query, "");
         List<String> metrics = new ArrayList<>();
         for (String m : q.all("metric")) {
             for (String one : m.split(",")) {
@@ -49,6 +53,7 @@ public final class SeriesApi {
         if (metrics.size() > MAX_METRICS) {
             throw ApiException.badRequest("too many metrics", "at most " + MAX_METRICS + " per request");
         }
+        Map<String, JsonNode> remoteRows = remoteRows(sel, metrics);
         List<Map<String, Object>> out = new ArrayList<>();
         for (String metric : metrics) {
             for (ProcessStore p : sel.processes()) {
@@ -64,6 +69,10 @@ public final class SeriesApi {
                 }
                 row.put("points", points);
                 out.add(row);
+            }
+            for (Selection.Remote r : sel.remote()) {
+                JsonNode row = remoteRows.get(metric + "\n" + r.id());
+                out.add(row != null ? Replies.JSON.convertValue(row, Map.class) : missing(metric, r.id()));
             }
         }
         if (out.stream().allMatch(r -> r.get("unit") == null) && !sel.processes().isEmpty()) {
@@ -81,6 +90,35 @@ public final class SeriesApi {
         body.put("to", sel.toMillis() < Long.MAX_VALUE / 2 ? sel.toMillis() : null);
         body.put("series", out);
         return body;
+    }
+
+    /** The other members' rows for their processes, by metric and process ("metric\nid"). */
+    private Map<String, JsonNode> remoteRows(Selection sel, List<String> metrics) {
+        Map<String, JsonNode> rows = new HashMap<>();
+        if (sel.remote().isEmpty()) {
+            return rows;
+        }
+        StringBuilder q = new StringBuilder("from=").append(sel.fromMillis());
+        if (sel.toMillis() < Long.MAX_VALUE / 2) {
+            q.append("&to=").append(sel.toMillis());
+        }
+        q.append("&metric=").append(URLEncoder.encode(String.join(",", metrics), StandardCharsets.UTF_8));
+        for (JsonNode answer : query.members().ask(sel.remoteByMember(), "/api/v1/series", q.toString()).values()) {
+            for (JsonNode row : answer.path("series")) {
+                rows.put(row.path("metric").asText() + "\n" + row.path("process").asText(), row);
+            }
+        }
+        return rows;
+    }
+
+    private static Map<String, Object> missing(String metric, String process) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("metric", metric);
+        row.put("process", process);
+        row.put("unit", null);
+        row.put("kind", null);
+        row.put("points", List.of());
+        return row;
     }
 
     private TreeSet<String> available(Selection sel) {

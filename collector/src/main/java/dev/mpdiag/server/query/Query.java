@@ -13,12 +13,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Answers a selection by merging the stored chunk summaries it covers; it never re-parses JFR. */
+/**
+ * Answers a selection by merging the stored chunk summaries it covers; it never re-parses JFR. In a cluster the
+ * processes other members answer for are merged there and only their merged summaries come here: summaries
+ * merge in any order, so the answer is the one a single collector holding every process would give.
+ */
 public final class Query {
     private final SummaryCache cache;
+    private final Members members;
 
     public Query(SummaryCache cache) {
+        this(cache, null);
+    }
+
+    /** A query across the members of a cluster (members null: this collector alone). */
+    public Query(SummaryCache cache, Members members) {
         this.cache = cache;
+        this.members = members;
+    }
+
+    /** The cluster's other members, or null on a single collector: for resolving selections across them. */
+    public Members members() {
+        return members;
     }
 
     /** All selected processes merged into one summary. */
@@ -27,18 +43,35 @@ public final class Query {
         for (ProcessStore p : sel.processes()) {
             addProcess(out, p, sel);
         }
+        for (Map<String, Summary> member : remote(sel, false).values()) {
+            for (Summary s : member.values()) {
+                out.merge(s);
+            }
+        }
         return out;
     }
 
-    /** One summary per selected process, in selection order. */
-    public Map<ProcessStore, Summary> perProcess(Selection sel) {
-        Map<ProcessStore, Summary> out = new LinkedHashMap<>();
+    /** One summary per selected process, by id, in selection order (this member's, then the others'). */
+    public Map<String, Summary> perProcess(Selection sel) {
+        Map<String, Summary> out = new LinkedHashMap<>();
         for (ProcessStore p : sel.processes()) {
             Summary s = new Summary();
             addProcess(s, p, sel);
-            out.put(p, s);
+            out.put(p.id(), s);
+        }
+        Map<String, Summary> fetched = new LinkedHashMap<>();
+        remote(sel, true).values().forEach(fetched::putAll);
+        for (Selection.Remote r : sel.remote()) {
+            out.put(r.id(), fetched.getOrDefault(r.id(), new Summary()));
         }
         return out;
+    }
+
+    private Map<String, Map<String, Summary>> remote(Selection sel, boolean split) {
+        if (sel.remote().isEmpty()) {
+            return Map.of();
+        }
+        return members.summaries(sel.remoteByMember(), sel.fromMillis(), sel.toMillis(), split);
     }
 
     /** The stored summaries of one process over the selection's range, unmerged (merging stacks is the costly part). */

@@ -4,12 +4,25 @@ import dev.mpdiag.server.ApiException;
 import dev.mpdiag.server.store.ProcessStore;
 import dev.mpdiag.server.store.Store;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
-/** Which processes and which time range a query is about. With neither processes nor service: all of them. */
-public record Selection(List<ProcessStore> processes, long fromMillis, long toMillis) {
+/**
+ * Which processes and which time range a query is about. With neither processes nor service: all of them. In a
+ * cluster, processes are those this member answers for and remote those other members do.
+ */
+public record Selection(List<ProcessStore> processes, List<Remote> remote, long fromMillis, long toMillis) {
+    /** A process another cluster member answers for (service is null when it was named by id). */
+    public record Remote(String member, String id, String service) {
+    }
+
+    public Selection(List<ProcessStore> processes, long fromMillis, long toMillis) {
+        this(processes, List.of(), fromMillis, toMillis);
+    }
+
     /** A process id list can be long (one per worker); this bounds what one query may name. */
     public static final int MAX_PROCESSES = 1000;
 
@@ -19,6 +32,12 @@ public record Selection(List<ProcessStore> processes, long fromMillis, long toMi
      */
     public static Selection resolve(Store store, List<String> processParams, String service, String from, String to,
             long nowMillis) {
+        return resolve(store, null, processParams, service, from, to, nowMillis);
+    }
+
+    /** As {@link #resolve(Store, List, String, String, String, long)}, across the members of a cluster when not null. */
+    public static Selection resolve(Store store, Members members, List<String> processParams, String service,
+            String from, String to, long nowMillis) {
         long f = TimeParam.parse("from", from, 0, nowMillis);
         long t = TimeParam.parse("to", to, Long.MAX_VALUE / 2, nowMillis);
         if (f > t) {
@@ -36,31 +55,50 @@ public record Selection(List<ProcessStore> processes, long fromMillis, long toMi
         if (ids.size() > MAX_PROCESSES) {
             throw ApiException.badRequest("too many processes", ids.size() + " named; at most " + MAX_PROCESSES);
         }
+        Map<String, Remote> remote = new LinkedHashMap<>();
         for (String id : ids) {
             ProcessStore ps = store.get(id);
+            if (members != null && !members.serves(id)) {
+                String owner = members.ownerOf(id);
+                if (owner != null) {
+                    remote.put(id, new Remote(owner, id, null));
+                    continue;
+                }
+                if (ps != null) {
+                    // Known here from before its partition moved, and no member answers for it yet.
+                    throw new ApiException(503, "process being moved", "no cluster member answers for '"
+                            + TimeParam.abbreviate(id) + "' this moment (its share of the topic is being replayed "
+                            + "or reassigned); retry in a few seconds");
+                }
+            }
             if (ps == null) {
                 throw ApiException.notFound("unknown process", "no process '" + TimeParam.abbreviate(id)
                         + "' (GET /api/v1/processes lists them)");
             }
             chosen.add(ps);
         }
-        if (service != null && !service.isBlank()) {
-            boolean any = false;
+        boolean wholeService = service != null && !service.isBlank();
+        boolean everything = ids.isEmpty() && !wholeService;
+        if (wholeService || everything) {
             for (ProcessStore ps : store.all()) {
-                if (ps.meta().service.equals(service)) {
+                if ((everything || ps.meta().service.equals(service)) && (members == null || members.serves(ps.id()))) {
                     chosen.add(ps);
-                    any = true;
                 }
             }
-            if (!any) {
+            if (members != null) {
+                for (Remote r : members.processes()) {
+                    // a process in hand-over that this member already serves is taken from here, once
+                    if ((everything || service.equals(r.service())) && !members.serves(r.id())) {
+                        remote.putIfAbsent(r.id(), r);
+                    }
+                }
+            }
+            if (wholeService && chosen.isEmpty() && remote.isEmpty()) {
                 throw ApiException.notFound("unknown service", "no process of service '"
                         + TimeParam.abbreviate(service) + "'");
             }
         }
-        if (ids.isEmpty() && (service == null || service.isBlank())) {
-            chosen.addAll(store.all());
-        }
-        return new Selection(new ArrayList<>(chosen), f, t);
+        return new Selection(new ArrayList<>(chosen), new ArrayList<>(remote.values()), f, t);
     }
 
     public List<String> ids() {
@@ -68,6 +106,33 @@ public record Selection(List<ProcessStore> processes, long fromMillis, long toMi
         for (ProcessStore p : processes) {
             out.add(p.id());
         }
+        for (Remote r : remote) {
+            out.add(r.id());
+        }
         return out;
+    }
+
+    /** How many processes, here and on other members. */
+    public int size() {
+        return processes.size() + remote.size();
+    }
+
+    /** The remote processes' ids grouped by the member that answers for them. */
+    public Map<String, List<String>> remoteByMember() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Remote r : remote) {
+            out.computeIfAbsent(r.member(), k -> new ArrayList<>()).add(r.id());
+        }
+        return out;
+    }
+
+    /** Refuses, with 501 and the reason, a selection with processes on other members for what cannot merge them. */
+    public void refuseRemote(String what) {
+        if (!remote.isEmpty()) {
+            throw new ApiException(501, "spans cluster members", what + " is drawn from every chunk of every "
+                    + "process and is not merged across cluster members yet; these " + size() + " processes are "
+                    + "on " + (remoteByMember().size() + (processes.isEmpty() ? 0 : 1)) + " members: name each "
+                    + "member's processes on their own (docs/cluster.md)");
+        }
     }
 }
