@@ -78,6 +78,8 @@ final class AgentOptions {
                     "access token of a collector started with --token (sent as Authorization: Bearer)"),
             new Option("token.file", "none",
                     "read the token from the first line of this file (keeps it off the command line)"),
+            new Option("tls.ca", "the JVM's CAs",
+                    "PEM file of the CA(s) an https:// collector's certificate must come from (only those are trusted)"),
             new Option("maxage", "max(" + MAX_AGE_INTERVALS + "*interval, " + Units.formatMillis(MIN_MAX_AGE_MILLIS) + ")",
                     "how long the agent's JFR recording keeps chunks on disk (at least 2 intervals)"),
             new Option("maxsize", Units.formatBytes(DEFAULT_MAX_SIZE),
@@ -113,6 +115,10 @@ final class AgentOptions {
     final long httpTimeoutMillis;
     /** The collector's access token, or null. */
     final String token;
+    /** The agent's own TLS trust from tls.ca=, or null: the JVM's default. */
+    final javax.net.ssl.SSLSocketFactory tlsTrust;
+    /** Why tls.ca= could not be used, or null; while set no upload is sent (trusting more than asked is worse). */
+    final String tlsProblem;
     final long maxAgeMillis;
     final long maxSizeBytes;
     final boolean debug;
@@ -136,6 +142,8 @@ final class AgentOptions {
         this.exitTimeoutMillis = b.exitTimeoutMillis;
         this.httpTimeoutMillis = b.httpTimeoutMillis;
         this.token = b.token;
+        this.tlsTrust = b.tlsTrust;
+        this.tlsProblem = b.tlsProblem;
         this.maxAgeMillis = b.maxAgeMillis > 0 ? b.maxAgeMillis
                 : Math.max(MAX_AGE_INTERVALS * b.intervalMillis, MIN_MAX_AGE_MILLIS);
         this.maxSizeBytes = b.maxSizeBytes;
@@ -250,6 +258,8 @@ final class AgentOptions {
         long exitTimeoutMillis = DEFAULT_EXIT_TIMEOUT_MILLIS;
         long httpTimeoutMillis = DEFAULT_HTTP_TIMEOUT_MILLIS;
         String token;
+        javax.net.ssl.SSLSocketFactory tlsTrust;
+        String tlsProblem;
         long maxAgeMillis = -1;
         long maxSizeBytes = DEFAULT_MAX_SIZE;
         boolean debug;
@@ -318,6 +328,19 @@ final class AgentOptions {
                         warn.accept(bad(key, value, "not a file path", "no token"));
                     } else {
                         setToken(key, first, "its first line", warn);
+                    }
+                }
+                case "tls.ca" -> {
+                    Path file = pathOrNull(value);
+                    try {
+                        if (file == null) {
+                            throw new IOException("not a file path");
+                        }
+                        tlsTrust = TlsTrust.fromPem(file);
+                        tlsProblem = null;
+                    } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+                        tlsProblem = "tls.ca=" + value + " cannot be used (" + AgentLog.describe(e) + ")";
+                        warn.accept("option " + tlsProblem + "; no upload is sent until it is fixed");
                     }
                 }
                 case "debug" -> {

@@ -8,6 +8,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Timer;
 import java.util.TimerTask;
+import javax.net.ssl.HttpsURLConnection;
 
 /**
  * Posts spooled uploads to the collector's ingest endpoint, oldest first, one at a time (the
@@ -137,6 +138,12 @@ final class Sender implements Runnable {
                     : status == BUSY ? Outcome.FAILED
                     : status >= 300 && status < 500 ? Outcome.REJECTED : Outcome.FAILED;
             problem = "HTTP " + status + (lastAnswer.isEmpty() || status < 300 ? "" : " " + lastAnswer);
+        } catch (javax.net.ssl.SSLException e) {
+            // Retried like any failure (a certificate may be renewed), but said plainly: it is not a network blip.
+            outcome = Outcome.FAILED;
+            problem = "TLS refused: the collector's certificate is not trusted"
+                    + (options.tlsTrust != null ? " by tls.ca" : " by this JVM (give its CA with tls.ca=FILE)")
+                    + " or the connection is not TLS: " + AgentLog.describe(e);
         } catch (IOException | RuntimeException e) {
             outcome = Outcome.FAILED;
             problem = AgentLog.describe(e);
@@ -193,7 +200,13 @@ final class Sender implements Runnable {
     private int post(Upload u, boolean last) throws IOException {
         int timeout = (int) Math.max(1, Math.min(options.httpTimeoutMillis,
                 finishing ? remainingMillis() : Long.MAX_VALUE));
+        if (options.tlsProblem != null) {
+            throw new IOException(options.tlsProblem);
+        }
         HttpURLConnection c = (HttpURLConnection) url.openConnection();
+        if (options.tlsTrust != null && c instanceof HttpsURLConnection https) {
+            https.setSSLSocketFactory(options.tlsTrust);
+        }
         TimerTask guard = new TimerTask() {
             @Override
             public void run() {

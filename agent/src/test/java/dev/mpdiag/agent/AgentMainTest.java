@@ -35,7 +35,7 @@ class AgentMainTest {
         AgentMain.run(new String[] {"--help"}, print(out), print(new ByteArrayOutputStream()));
         String usage = out.toString(StandardCharsets.UTF_8);
         String[] keys = {"collector", "service", "profile", "interval", "label.K=V", "spool.memory", "spool.dir",
-            "spool.disk", "exit.timeout", "http.timeout", "token", "token.file", "maxage", "maxsize", "profiler", "async.event",
+            "spool.disk", "exit.timeout", "http.timeout", "token", "token.file", "tls.ca", "maxage", "maxsize", "profiler", "async.event",
             "async.interval",
             "async.alloc", "async.lock", "debug"};
         assertEquals(keys.length, AgentOptions.OPTIONS.size(), "a new option needs a line in --help");

@@ -93,6 +93,19 @@ class AgentOptionsTest {
     }
 
     @Test
+    void aTlsCaThatCannotBeReadStopsUploadsRatherThanTrustingMore() throws Exception {
+        AgentOptions none = parse("tls.ca=" + tmp.resolve("missing.pem"), null);
+        assertNull(none.tlsTrust);
+        assertTrue(none.tlsProblem.contains("tls.ca="), none.tlsProblem);
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("no upload is sent"), warnings.get(0));
+        warnings.clear();
+        Path notPem = Files.writeString(tmp.resolve("not.pem"), "hello\n");
+        assertTrue(parse("tls.ca=" + notPem, null).tlsProblem != null);
+        assertEquals(1, warnings.size(), warnings.toString());
+    }
+
+    @Test
     void builtInProfilesByName() {
         for (String name : AgentOptions.BUILT_IN_PROFILES) {
             assertEquals(name, parse("profile=" + name, null).profile);

@@ -3,6 +3,7 @@ package dev.mpdiag.cli;
 import dev.mpdiag.cluster.ClusterOptions;
 import dev.mpdiag.server.AccessToken;
 import dev.mpdiag.server.CollectorServer;
+import dev.mpdiag.server.ServerTls;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -74,8 +75,17 @@ final class ServeCommand implements Callable<Integer> {
     String clusterGroup;
 
     @Option(names = "--advertise", paramLabel = "URL",
-            description = "The URL the other members reach this one at (default http://HOST:PORT).")
+            description = "The URL the other members reach this one at (default http(s)://HOST:PORT).")
     String advertise;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = {"Serve HTTPS (only) with this PEM certificate chain, the server's own first; needs",
+                "--tls-key. Agents trust it with tls.ca=CA.pem, curl with --cacert CA.pem."})
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "The unencrypted PKCS#8 PEM private key of --tls-cert (BEGIN PRIVATE KEY).")
+    Path tlsKey;
 
     @Override
     public Integer call() throws Exception {
@@ -84,7 +94,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         CollectorServer.Config config = new CollectorServer.Config(host, port, data, size("--max-upload", maxUpload),
                 duration("--retention", retention), size("--max-bytes", maxBytes), size("--cache", cache),
-                ChecksConfig.load(checksConfig, java.util.List.of()), token()).withCluster(clusterOptions());
+                ChecksConfig.load(checksConfig, java.util.List.of()), token()).withCluster(clusterOptions()).withTls(tls());
         if (config.maxUpload() > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("--max-upload must be below 2g");
         }
@@ -97,8 +107,8 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, "mpdiag-shutdown"));
-        System.err.printf(Locale.ROOT, "mpdiag: collector on http://%s:%d/ (data %s: %d processes, %.1f MB)%n",
-                host.contains(":") ? "[" + host + "]" : host, server.port(), server.store().root(),
+        System.err.printf(Locale.ROOT, "mpdiag: collector on %s://%s:%d/ (data %s: %d processes, %.1f MB)%n",
+                tlsCert != null ? "https" : "http", host.contains(":") ? "[" + host + "]" : host, server.port(), server.store().root(),
                 server.store().all().size(), server.store().totalBytes() / 1e6);
         stopped.await();
         return 0;
@@ -123,13 +133,21 @@ final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--cluster with --host " + host + " needs --advertise URL: the other "
                         + "members must know an address of this machine they can reach");
             }
-            url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+            url = (tlsCert != null ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         }
         if (!url.startsWith("http://") && !url.startsWith("https://")) {
             throw new IllegalArgumentException("--advertise must be an http:// or https:// URL, got '" + url + "'");
         }
         return new ClusterOptions(ClusterOptions.parseBrokers(cluster), clusterTopic, clusterPartitions, clusterGroup,
                 url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+    }
+
+    /** The HTTPS identity of --tls-cert and --tls-key, or null when serving plain HTTP. */
+    private ServerTls tls() {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both, or neither for HTTP");
+        }
+        return tlsCert == null ? null : ServerTls.load(tlsCert, tlsKey);
     }
 
     /** The token from --token or --token-file, or null when neither is given. */

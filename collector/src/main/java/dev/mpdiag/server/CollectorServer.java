@@ -36,15 +36,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 
 /** The collector: ingest, durable store, JSON API and the dashboard's static files, on one Javalin server. */
 public final class CollectorServer implements AutoCloseable {
     /** How the collector is set up (the serve command's options). */
     public record Config(String host, int port, Path data, long maxUpload, long retentionMillis, long retentionBytes,
-            long cacheBytes, Limits limits, AccessToken token, ClusterOptions cluster) {
+            long cacheBytes, Limits limits, AccessToken token, ClusterOptions cluster, ServerTls tls) {
         public Config(String host, int port, Path data, long maxUpload, long retentionMillis, long retentionBytes,
                 long cacheBytes, Limits limits, AccessToken token) {
-            this(host, port, data, maxUpload, retentionMillis, retentionBytes, cacheBytes, limits, token, null);
+            this(host, port, data, maxUpload, retentionMillis, retentionBytes, cacheBytes, limits, token, null, null);
         }
 
         public Config(String host, int port, Path data, long maxUpload, long retentionMillis, long retentionBytes,
@@ -55,13 +60,19 @@ public final class CollectorServer implements AutoCloseable {
         /** The same collector with every ingest and API call needing {@code token} (null: none). */
         public Config withToken(AccessToken token) {
             return new Config(host, port, data, maxUpload, retentionMillis, retentionBytes, cacheBytes, limits, token,
-                    cluster);
+                    cluster, tls);
+        }
+
+        /** The same collector serving HTTPS only, with this identity (null: plain HTTP). */
+        public Config withTls(ServerTls tls) {
+            return new Config(host, port, data, maxUpload, retentionMillis, retentionBytes, cacheBytes, limits, token,
+                    cluster, tls);
         }
 
         /** The same collector as a member of a cluster (null: on its own). */
         public Config withCluster(ClusterOptions cluster) {
             return new Config(host, port, data, maxUpload, retentionMillis, retentionBytes, cacheBytes, limits, token,
-                    cluster);
+                    cluster, tls);
         }
     }
 
@@ -155,6 +166,22 @@ public final class CollectorServer implements AutoCloseable {
             c.jetty.multipartConfig.maxFileSize(config.maxUpload, SizeUnit.BYTES);
             c.jetty.multipartConfig.maxTotalRequestSize(config.maxUpload * 8, SizeUnit.BYTES);
             c.jetty.multipartConfig.maxInMemoryFileSize(1, SizeUnit.MB);
+            if (config.tls != null) {
+                // HTTPS in place of HTTP on the same host and port: a collector given a certificate never
+                // answers in the clear, so a token cannot leak over a plain connection by mistake.
+                c.jetty.addConnector((server, http) -> {
+                    HttpConfiguration https = new HttpConfiguration(http);
+                    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+                    secure.setSniHostCheck(false); // clients check the name; agents often dial an IP address
+                    https.addCustomizer(secure);
+                    ServerConnector connector = new ServerConnector(server,
+                            new SslConnectionFactory(config.tls.contextFactory(), "http/1.1"),
+                            new HttpConnectionFactory(https));
+                    connector.setHost(config.host);
+                    connector.setPort(config.port);
+                    return connector;
+                });
+            }
             c.staticFiles.add(sf -> {
                 sf.hostedPath = "/";
                 sf.directory = "/web";
@@ -217,7 +244,11 @@ public final class CollectorServer implements AutoCloseable {
             c.routes.error(405, ctx -> Replies.error(ctx, 405, "method not allowed",
                     ctx.method() + " is not allowed on " + ctx.path()));
         });
-        app.start(config.host, config.port);
+        if (config.tls != null) {
+            app.start();
+        } else {
+            app.start(config.host, config.port);
+        }
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mpdiag-housekeeping");
             t.setDaemon(true);

@@ -83,9 +83,7 @@ class AccessIT {
     }
 
     ChildJvm app(String name, String agent) throws Exception {
-        ChildJvm w = ChildJvm.start(OUT.resolve(name + ".log"), List.of("-Xmx128m", agent, "-cp",
-                Path.of("target", "test-classes").toAbsolutePath().toString(), HotWorker.class.getName(), "A", "60000",
-                "4000"));
+        ChildJvm w = HotWorker.startWithAgent(OUT.resolve(name + ".log"), agent);
         children.add(w);
         return w;
     }

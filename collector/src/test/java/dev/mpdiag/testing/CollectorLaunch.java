@@ -19,6 +19,7 @@ public final class CollectorLaunch {
     private Path jar = Path.of("target", "mpdiag.jar");
     private String heap = "512m";
     private String cpus;
+    private javax.net.ssl.SSLContext tls;
     private final List<String> jvmOptions = new ArrayList<>();
     private final List<String> serveOptions = new ArrayList<>();
 
@@ -59,6 +60,12 @@ public final class CollectorLaunch {
     }
 
     /** Starts it and returns once it answers (a collector with a token answers 401); 90 s at most. */
+    /** Readiness is asked over HTTPS trusting tls (serve options then need --tls-cert and --tls-key). */
+    public CollectorLaunch https(javax.net.ssl.SSLContext tls) {
+        this.tls = tls;
+        return this;
+    }
+
     public ChildJvm start() throws Exception {
         List<String> args = new ArrayList<>();
         args.add("-Xmx" + heap);
@@ -67,7 +74,7 @@ public final class CollectorLaunch {
                 "--data", data.toString()));
         args.addAll(serveOptions);
         ChildJvm c = ChildJvm.start(log, cpus == null ? List.of() : List.of("taskset", "-c", cpus), args);
-        Http http = new Http(port);
+        Http http = new Http(port, tls);
         // Generous: on a loaded machine a JVM with a 12 MB jar can take many seconds to listen.
         long deadline = System.currentTimeMillis() + 90_000;
         try {

@@ -14,6 +14,16 @@ public final class HotWorker {
     // Each hot method has its own loop (no shared helper, which JFR would show as the top frame even
     // when the JIT inlines it).
 
+    /**
+     * This worker in its own JVM with one -javaagent argument, spinning in method A for 4 s and then exiting: what
+     * a test needs of a host whose agent is under test. The log holds its output, the agent's lines included.
+     */
+    public static ChildJvm startWithAgent(java.nio.file.Path log, String agent) throws Exception {
+        return ChildJvm.start(log, java.util.List.of("-Xmx128m", agent, "-cp",
+                java.nio.file.Path.of("target", "test-classes").toAbsolutePath().toString(), HotWorker.class.getName(),
+                "A", "60000", "4000"));
+    }
+
     public static void main(String[] args) throws Exception {
         char which = args[0].charAt(0);
         long markAfter = Long.parseLong(args[1]);

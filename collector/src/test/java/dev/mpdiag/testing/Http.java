@@ -16,7 +16,7 @@ import java.util.Map;
 /** A small client for tests against a real collector on a loopback port. */
 public final class Http {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client;
     private final String base;
 
     /** One answer: status and body. */
@@ -37,8 +37,15 @@ public final class Http {
     private final int port;
 
     public Http(int port) {
+        this(port, null);
+    }
+
+    /** HTTPS to 127.0.0.1:port trusting only tls (null: plain HTTP). */
+    public Http(int port, javax.net.ssl.SSLContext tls) {
         this.port = port;
-        this.base = "http://127.0.0.1:" + port;
+        this.base = (tls == null ? "http" : "https") + "://127.0.0.1:" + port;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        this.client = (tls == null ? b : b.sslContext(tls)).build();
     }
 
     public int port() {
