@@ -83,6 +83,14 @@ final class ServeCommand implements Callable<Integer> {
                 "--tls-key. Agents trust it with tls.ca=CA.pem, curl with --cacert CA.pem."})
     Path tlsCert;
 
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = {"In a cluster: the CA (PEM) the other members' certificates, and Kafka's with",
+                "--cluster-tls, must come from (only it is trusted; default: the JVM's CAs)."})
+    Path tlsCa;
+
+    @Option(names = "--cluster-tls", description = "Talk to Kafka over TLS (SSL listeners), trusting --tls-ca.")
+    boolean clusterTls;
+
     @Option(names = "--tls-key", paramLabel = "FILE",
             description = "The unencrypted PKCS#8 PEM private key of --tls-cert (BEGIN PRIVATE KEY).")
     Path tlsKey;
@@ -121,6 +129,10 @@ final class ServeCommand implements Callable<Integer> {
     /** The --cluster options, or null when serving alone. */
     private ClusterOptions clusterOptions() {
         if (cluster == null) {
+            if (tlsCa != null || clusterTls) {
+                throw new IllegalArgumentException((clusterTls ? "--cluster-tls" : "--tls-ca") + " is for a cluster "
+                        + "member: give --cluster kafka=HOST:PORT too");
+            }
             return null;
         }
         String url = advertise;
@@ -138,8 +150,11 @@ final class ServeCommand implements Callable<Integer> {
         if (!url.startsWith("http://") && !url.startsWith("https://")) {
             throw new IllegalArgumentException("--advertise must be an http:// or https:// URL, got '" + url + "'");
         }
+        if (tlsCa != null && !java.nio.file.Files.isReadable(tlsCa)) {
+            throw new IllegalArgumentException("--tls-ca " + tlsCa + ": no such readable file");
+        }
         return new ClusterOptions(ClusterOptions.parseBrokers(cluster), clusterTopic, clusterPartitions, clusterGroup,
-                url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+                url.endsWith("/") ? url.substring(0, url.length() - 1) : url, tlsCa, clusterTls);
     }
 
     /** The HTTPS identity of --tls-cert and --tls-key, or null when serving plain HTTP. */

@@ -61,6 +61,14 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             long retentionMillis, long retentionBytes, Consumer<String> log) throws Exception {
         Properties common = new Properties();
         common.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrap());
+        if (options.kafkaTls()) {
+            // TLS to every broker, names checked as HTTPS checks them; trusting only --tls-ca when given.
+            common.put(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "SSL");
+            if (options.tlsCa() != null) {
+                common.put("ssl.truststore.type", "PEM");
+                common.put("ssl.truststore.location", options.tlsCa().toAbsolutePath().toString());
+            }
+        }
         Admin admin = Admin.create(common);
         try {
             int partitions = ensureTopic(admin, options, maxUpload, retentionMillis, retentionBytes, log);
@@ -118,7 +126,11 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new java.io.IOException("--cluster: no Kafka broker answered at " + o.bootstrap() + " in 15 s");
         } catch (ExecutionException e) {
-            throw new java.io.IOException("--cluster: Kafka at " + o.bootstrap() + " refused: " + e.getCause().getMessage());
+            String hint = e.getCause() instanceof org.apache.kafka.common.errors.SslAuthenticationException
+                    ? (o.tlsCa() != null ? " (is --tls-ca " + o.tlsCa() + " the CA of Kafka's certificate?)"
+                            : " (give Kafka's CA with --tls-ca FILE)") : "";
+            throw new java.io.IOException("--cluster: Kafka at " + o.bootstrap() + " refused: " + e.getCause().getMessage()
+                    + hint);
         }
         short replicas = (short) Math.min(3, brokers);
         NewTopic t = new NewTopic(o.topic(), o.partitions(), replicas).configs(Map.of(

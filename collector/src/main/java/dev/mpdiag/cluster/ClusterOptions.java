@@ -8,7 +8,18 @@ import java.util.List;
  * topic and its partition count (fixed once the topic exists: a process's partition must not move), the consumer
  * group every collector of the cluster shares, and the URL other collectors reach this one at.
  */
-public record ClusterOptions(String bootstrap, String topic, int partitions, String group, String advertisedUrl) {
+public record ClusterOptions(String bootstrap, String topic, int partitions, String group, String advertisedUrl,
+        java.nio.file.Path tlsCa, boolean kafkaTls) {
+    /** Kafka in plaintext; the other members' HTTPS, if any, checked against the JVM's CAs. */
+    public ClusterOptions(String bootstrap, String topic, int partitions, String group, String advertisedUrl) {
+        this(bootstrap, topic, partitions, group, advertisedUrl, null, false);
+    }
+
+    /** The CA (PEM) the other members' and Kafka's certificates come from, or null: the JVM's CAs. */
+    public java.nio.file.Path tlsCa() {
+        return tlsCa;
+    }
+
     public static final String DEFAULT_TOPIC = "mpdiag-uploads";
     public static final int DEFAULT_PARTITIONS = 12;
     public static final String DEFAULT_GROUP = "mpdiag-collectors";

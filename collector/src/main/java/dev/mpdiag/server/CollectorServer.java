@@ -11,6 +11,7 @@ import dev.mpdiag.server.api.IngestApi;
 import dev.mpdiag.server.api.LocksApi;
 import dev.mpdiag.server.api.MetricsApi;
 import dev.mpdiag.server.api.PeerMembers;
+import dev.mpdiag.server.api.PeerQueries;
 import dev.mpdiag.server.api.ProcessesApi;
 import dev.mpdiag.server.api.ProfileApi;
 import dev.mpdiag.server.api.Replies;
@@ -117,7 +118,10 @@ public final class CollectorServer implements AutoCloseable {
         // Kafka's clients log their whole configuration at INFO and every failed reconnect at WARN (once a second
         // while a broker is away); what matters of that reaches the agents as 503 and the collector's own lines.
         for (String[] logger : new String[][] {{"org.eclipse.jetty", "warn"}, {"io.javalin", "warn"},
-                {"org.apache.kafka", "error"}}) {
+                {"org.apache.kafka", "error"},
+                // It logs each failed connection (a TLS handshake refused too) at ERROR, once per reconnect; the
+                // collector says it once itself (serve's join error, the agents' 503 detail).
+                {"org.apache.kafka.clients.NetworkClient", "off"}}) {
             if (System.getProperty("org.slf4j.simpleLogger.log." + logger[0]) == null) {
                 System.setProperty("org.slf4j.simpleLogger.log." + logger[0], logger[1]);
             }
@@ -144,9 +148,11 @@ public final class CollectorServer implements AutoCloseable {
 
     private void serve(RunStore runs) throws IOException {
         String token = config.token == null ? null : config.token.value();
-        Query query = new Query(store.cache, cluster == null ? null : new PeerMembers(cluster, token));
+        PeerQueries peers = cluster == null ? null : new PeerQueries(cluster, token,
+                config.cluster.tlsCa() == null ? null : ServerTls.trusting(config.cluster.tlsCa(), "--tls-ca"));
+        Query query = new Query(store.cache, cluster == null ? null : new PeerMembers(cluster, peers));
         IngestApi ingest = new IngestApi(cluster != null ? cluster.sink() : new StoreSink(ingestor), config.maxUpload);
-        ProcessesApi processes = new ProcessesApi(store, cluster, token);
+        ProcessesApi processes = new ProcessesApi(store, cluster, peers);
         ProfileApi profiles = new ProfileApi(store, query);
         HeatmapApi heatmaps = new HeatmapApi(store, query);
         SeriesApi series = new SeriesApi(store, query);
@@ -195,7 +201,7 @@ public final class CollectorServer implements AutoCloseable {
                 c.routes.before("/mcp", config.token);
             }
             if (cluster != null) {
-                ClusterRouting routing = new ClusterRouting(cluster, token);
+                ClusterRouting routing = new ClusterRouting(cluster, peers);
                 for (String path : QUERY_PATHS) {
                     c.routes.before(path, routing::route);
                 }

@@ -71,6 +71,29 @@ public final class ServerTls {
         return certFile;
     }
 
+    /** A client context trusting only the PEM certificates in file (option names it in errors). */
+    public static javax.net.ssl.SSLContext trusting(Path file, String option) {
+        try (var in = new ByteArrayInputStream(read(file, option))) {
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trusted.setCertificateEntry("ca-" + i++, c);
+            }
+            if (i == 0) {
+                throw new IllegalArgumentException(option + " " + file + ": holds no certificate");
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trusted);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException(option + " " + file + ": not a PEM certificate (" + e.getMessage() + ")");
+        }
+    }
+
     private static PrivateKey privateKey(Path file, String pem) {
         Matcher m = PEM.matcher(pem);
         while (m.find()) {

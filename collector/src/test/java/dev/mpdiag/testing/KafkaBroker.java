@@ -16,9 +16,11 @@ import java.util.UUID;
 public final class KafkaBroker implements AutoCloseable {
     public final int port;
     private final ChildJvm jvm;
+    private final int tlsPort;
 
-    private KafkaBroker(int port, ChildJvm jvm) {
+    private KafkaBroker(int port, int tlsPort, ChildJvm jvm) {
         this.port = port;
+        this.tlsPort = tlsPort;
         this.jvm = jvm;
     }
 
@@ -27,9 +29,21 @@ public final class KafkaBroker implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** host:port of the TLS listener, for clients with security.protocol=SSL. */
+    public String tlsBootstrap() {
+        return "127.0.0.1:" + tlsPort;
+    }
+
     /** Formats a fresh log folder under dir and starts the broker; returns once it takes connections (90 s at most). */
     public static KafkaBroker start(Path dir) throws Exception {
+        return start(dir, null);
+    }
+
+    /** As {@link #start(Path)}, with a TLS listener too when tls is given, its certificate from that CA. */
+    public static KafkaBroker start(Path dir, TestCa tls) throws Exception {
         int port = ChildJvm.freePort();
+        int tlsPort = tls == null ? -1 : ChildJvm.freePort();
+        String ssl = tls == null ? "" : ",SSL://127.0.0.1:" + tlsPort;
         int controller = ChildJvm.freePort();
         Path logs = Dirs.fresh(dir.resolve("kafka-logs"));
         Path config = dir.resolve("server.properties");
@@ -37,10 +51,15 @@ public final class KafkaBroker implements AutoCloseable {
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controller,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller + ssl,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ssl,
                 "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL",
+                tls == null ? "" : "ssl.keystore.type=PKCS12",
+                tls == null ? "" : "ssl.keystore.location=" + tls.serverP12.toAbsolutePath(),
+                tls == null ? "" : "ssl.keystore.password=" + TestCa.PASS,
+                tls == null ? "" : "ssl.key.password=" + TestCa.PASS,
                 "log.dirs=" + logs,
                 // One node: the internal topics cannot have more replicas than that.
                 "offsets.topic.replication.factor=1",
@@ -68,7 +87,7 @@ public final class KafkaBroker implements AutoCloseable {
                 throw new IllegalStateException("kafka exited: " + broker.output());
             }
             if (listening(port) && broker.output().contains("Kafka Server started")) {
-                return new KafkaBroker(port, broker);
+                return new KafkaBroker(port, tlsPort, broker);
             }
             Thread.sleep(200);
         }

@@ -18,15 +18,19 @@ import javax.net.ssl.TrustManagerFactory;
  * certificate it signs for 127.0.0.1, written as the PEM files serve --tls-cert/--tls-key and tls.ca= take.
  */
 public final class TestCa {
-    private static final String PASS = "changeit";
+    /** The password of the PKCS#12 key stores (a test's throwaway keys). */
+    public static final String PASS = "changeit";
     public final Path caPem;
     public final Path certPem;
     public final Path keyPem;
+    /** The server key with its signed chain as PKCS#12, for servers that take no PEM keys (a Kafka broker). */
+    public final Path serverP12;
 
-    private TestCa(Path caPem, Path certPem, Path keyPem) {
+    private TestCa(Path caPem, Path certPem, Path keyPem, Path serverP12) {
         this.caPem = caPem;
         this.certPem = certPem;
         this.keyPem = keyPem;
+        this.serverP12 = serverP12;
     }
 
     /** A CA named name in dir and a server certificate from it for IP 127.0.0.1 (valid two days). */
@@ -46,6 +50,10 @@ public final class TestCa {
         Path crt = dir.resolve(name + "-server.crt");
         keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-storepass", PASS, "-infile",
                 csr.toString(), "-outfile", crt.toString(), "-ext", "san=ip:127.0.0.1", "-validity", "2");
+        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(), "-keystore", server.toString(),
+                "-storepass", PASS);
+        keytool("-importcert", "-alias", "server", "-file", crt.toString(), "-keystore", server.toString(),
+                "-storepass", PASS);
         Path certPem = dir.resolve(name + "-cert.pem");
         Files.writeString(certPem, Files.readString(crt) + Files.readString(caPem)); // the chain, server first
         KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -56,7 +64,7 @@ public final class TestCa {
         Path keyPem = dir.resolve(name + "-key.pem");
         Files.writeString(keyPem, "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.getEncoded()) + "\n-----END PRIVATE KEY-----\n");
-        return new TestCa(caPem, certPem, keyPem);
+        return new TestCa(caPem, certPem, keyPem, server);
     }
 
     /** A client context trusting only this CA. */

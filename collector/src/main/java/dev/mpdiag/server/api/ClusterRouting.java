@@ -24,9 +24,9 @@ public final class ClusterRouting {
     private final ClusterView cluster;
     private final PeerQueries peers;
 
-    public ClusterRouting(ClusterView cluster, String token) {
+    public ClusterRouting(ClusterView cluster, PeerQueries peers) {
         this.cluster = cluster;
-        this.peers = new PeerQueries(cluster, token);
+        this.peers = peers;
     }
 
     /** A before-handler for the query endpoints. */

@@ -25,9 +25,9 @@ public final class PeerMembers implements Members {
     private final ClusterView cluster;
     private final PeerQueries peers;
 
-    public PeerMembers(ClusterView cluster, String token) {
+    public PeerMembers(ClusterView cluster, PeerQueries peers) {
         this.cluster = cluster;
-        this.peers = new PeerQueries(cluster, token);
+        this.peers = peers;
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * answers from itself alone, all at once and each within a few seconds: a dead member costs a query that long at
  * most, and is reported, never waited on.
  */
-final class PeerQueries {
+public final class PeerQueries {
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** A forwarded query may be a big profile the owner has to merge: as long as a client would wait for it. */
     static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(60);
@@ -27,15 +27,18 @@ final class PeerQueries {
 
     private final ClusterView cluster;
     private final String ownAuthorization;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    final HttpClient http;
 
     /**
      * token is this member's access token (null: none): members of a cluster share one, and a caller's own header
      * is absent when the dashboard authenticates with its cookie, so a member asks the others with its own.
      */
-    PeerQueries(ClusterView cluster, String token) {
+    public PeerQueries(ClusterView cluster, String token, javax.net.ssl.SSLContext tls) {
         this.cluster = cluster;
         this.ownAuthorization = token == null ? null : "Bearer " + token;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(TIMEOUT);
+        // tls: the members' CA (--tls-ca); null keeps the JVM's default trust for https:// members
+        this.http = (tls == null ? b : b.sslContext(tls)).build();
     }
 
     /** The caller's Authorization header when it sent one, else this member's token. */

@@ -27,10 +27,10 @@ public final class ProcessesApi {
     }
 
     /** In a cluster, the list holds the processes this member answers for and, fanned out, every other member's. */
-    public ProcessesApi(Store store, ClusterView cluster, String token) {
+    public ProcessesApi(Store store, ClusterView cluster, PeerQueries peers) {
         this.store = store;
         this.cluster = cluster;
-        this.peers = cluster == null ? null : new PeerQueries(cluster, token);
+        this.peers = peers;
     }
 
     public void list(Context ctx) {
