@@ -119,8 +119,8 @@ public final class CollectorServer implements AutoCloseable {
         // while a broker is away); what matters of that reaches the agents as 503 and the collector's own lines.
         for (String[] logger : new String[][] {{"org.eclipse.jetty", "warn"}, {"io.javalin", "warn"},
                 {"org.apache.kafka", "error"},
-                // It logs each failed connection (a TLS handshake refused too) at ERROR, once per reconnect; the
-                // collector says it once itself (serve's join error, the agents' 503 detail).
+                // It logged a refused TLS handshake at ERROR (seen in ClusterTlsIT; that it repeats on each
+                // reconnect is inferred); the collector says it once itself (serve's join error, the agents' 503).
                 {"org.apache.kafka.clients.NetworkClient", "off"}}) {
             if (System.getProperty("org.slf4j.simpleLogger.log." + logger[0]) == null) {
                 System.setProperty("org.slf4j.simpleLogger.log." + logger[0], logger[1]);

@@ -28,11 +28,8 @@ public final class ServerTls {
     private static final char[] PASSWORD = "mpdiag".toCharArray();
 
     private final KeyStore keys;
-    private final Path certFile;
-
-    private ServerTls(KeyStore keys, Path certFile) {
+    private ServerTls(KeyStore keys) {
         this.keys = keys;
-        this.certFile = certFile;
     }
 
     /** Loads both files; throws IllegalArgumentException naming the file and what is wrong with it. */
@@ -51,7 +48,7 @@ public final class ServerTls {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             ks.setKeyEntry("mpdiag", key, PASSWORD, chain);
-            return new ServerTls(ks, certFile);
+            return new ServerTls(ks);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("--tls-key " + keyFile + " does not go with --tls-cert " + certFile
                     + ": " + e.getMessage());
@@ -65,10 +62,6 @@ public final class ServerTls {
         f.setKeyStorePassword(new String(PASSWORD));
         f.setKeyManagerPassword(new String(PASSWORD));
         return f;
-    }
-
-    public Path certFile() {
-        return certFile;
     }
 
     /** A client context trusting only the PEM certificates in file (option names it in errors). */

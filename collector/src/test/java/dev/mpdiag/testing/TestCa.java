@@ -1,5 +1,6 @@
 package dev.mpdiag.testing;
 
+import dev.mpdiag.server.ServerTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A certificate authority a test makes for itself with the JDK's keytool (no openssl needed), and a server
@@ -68,18 +68,8 @@ public final class TestCa {
     }
 
     /** A client context trusting only this CA. */
-    public SSLContext trust() throws Exception {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        try (InputStream in = Files.newInputStream(caPem)) {
-            trusted.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trusted);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
+    public SSLContext trust() {
+        return ServerTls.trusting(caPem, "ca");
     }
 
     private static void keytool(String... args) throws IOException, InterruptedException {

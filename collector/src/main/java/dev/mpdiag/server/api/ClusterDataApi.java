@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one cluster member sends another that answers a query spanning them: the summaries of the processes it
@@ -44,10 +45,11 @@ public final class ClusterDataApi {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         if (q.flag("split")) {
-            SummaryFrames.header(out, sel.processes().size());
-            for (ProcessStore p : sel.processes()) {
-                out.writeUTF(p.id());
-                SummaryFrames.summary(out, query.merged(new Selection(List.of(p), sel.fromMillis(), sel.toMillis())));
+            Map<String, Summary> each = query.perProcess(sel);
+            SummaryFrames.header(out, each.size());
+            for (Map.Entry<String, Summary> e : each.entrySet()) {
+                out.writeUTF(e.getKey());
+                SummaryFrames.summary(out, e.getValue());
             }
         } else {
             // merged here: one summary crosses the network for all of this member's processes
