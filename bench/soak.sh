@@ -2,7 +2,7 @@
 # The hardening soak: longer runs of what the test suite checks briefly, one part after another, each
 # printing its own figures. docs/reliability.md has the figures of the last run and what each part asserts.
 #
-#   bench/soak.sh                          # every part, about 45 minutes
+#   bench/soak.sh                          # every part, about 50 minutes
 #   bench/soak.sh --parts fuzz,crash       # some of them
 #   bench/soak.sh --fuzz-requests 30000 --crash-rounds 50
 #
@@ -13,11 +13,13 @@
 #   faults      bench/agent-faults.sh: the sample service with agents streaming to a collector that fails
 #               in each way (absent, hang, 500, 413, 1 KB/s), against agent-off, in alternating rounds
 #   supervisor  SupervisorFaultsIT --supervisor-runs times (default 5): kill -9 and SIGTERM, /proc checked
+#   cluster     ClusterFailoverIT on three Kafka brokers (KRaft, three replicas): three collectors, 12 agents,
+#               60 s steady (CPU per upload per member printed), then kill -9 of a collector and of a broker
 # Exit code: 0 every part passed, 1 a part failed (the others still run), 2 usage.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-parts="fuzz,crash,load,faults,supervisor"
+parts="fuzz,crash,load,faults,supervisor,cluster"
 fuzz_requests=30000
 crash_rounds=50
 supervisor_runs=5
@@ -27,7 +29,7 @@ while [[ $# -gt 0 ]]; do
     --fuzz-requests) fuzz_requests="$2"; shift 2 ;;
     --crash-rounds) crash_rounds="$2"; shift 2 ;;
     --supervisor-runs) supervisor_runs="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "soak: unknown option $1 (--help lists them)" >&2; exit 2 ;;
   esac
 done
@@ -52,6 +54,7 @@ for part in ${parts//,/ }; do
     crash) it collector CrashDurabilityIT -Dmpdiag.crash.rounds="$crash_rounds" ;;
     load) bench/soak-load.sh ;;
     faults) bench/agent-faults.sh --rounds 3 --seconds 15 ;;
+    cluster) it collector ClusterFailoverIT -Dmpdiag.cluster.brokers=3 -Dmpdiag.cluster.kill-after=60 ;;
     supervisor)
       ok=0
       for ((i = 1; i <= supervisor_runs; i++)); do

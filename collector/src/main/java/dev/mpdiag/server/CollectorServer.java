@@ -205,9 +205,10 @@ public final class CollectorServer implements AutoCloseable {
                 for (String path : QUERY_PATHS) {
                     c.routes.before(path, routing::route);
                 }
-                ClusterDataApi data = new ClusterDataApi(store, query, checks, cluster);
+                ClusterDataApi data = new ClusterDataApi(store, query, checks, series, cluster);
                 c.routes.post("/api/v1/cluster/summaries", data::summaries);
                 c.routes.post("/api/v1/cluster/checks", data::checks);
+                c.routes.post("/api/v1/cluster/series", data::series);
             }
             c.routes.post("/api/v1/ingest", ingest::ingest);
             c.routes.get("/api/v1/processes", processes::list);

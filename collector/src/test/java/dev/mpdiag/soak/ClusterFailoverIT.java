@@ -28,45 +28,57 @@ import org.junit.jupiter.api.Test;
  * simulated agents spread over them like behind a load balancer, and one collector killed with kill -9 while
  * they upload. Every acknowledged upload must then be in the merged process list of each surviving collector,
  * each process listed exactly once, within a bounded time after the kill.
+ *
+ * <p>bench/soak.sh's cluster part runs it with -Dmpdiag.cluster.brokers=3 (three KRaft nodes, topic with three
+ * replicas) and a longer run: a broker is then killed with kill -9 too, after the collector, while the agents
+ * still upload, and the same checks must hold. Either way it prints the CPU each member and broker used per
+ * upload in the steady part before the kill, and the agents per core that projects.
  */
 class ClusterFailoverIT {
     static final Path OUT = Path.of("target", "it-cluster");
     static final int COLLECTORS = 3;
     static final int AGENTS = 12;
     static final long INTERVAL_MILLIS = 2_000;
-    static final long CUT_SECONDS = 30;
-    static final long KILL_AFTER_SECONDS = 10;
+    static final int BROKERS = Integer.getInteger("mpdiag.cluster.brokers", 1);
+    static final long KILL_AFTER_SECONDS = Long.getLong("mpdiag.cluster.kill-after", 10);
+    /** With three brokers a broker dies too, at least 10 s after the collector; the agents cut 25 s past that. */
+    static final long CUT_SECONDS = KILL_AFTER_SECONDS + (BROKERS > 1 ? 40 : 20);
+    /** The interval the projection is for: the agent's default upload interval. */
+    static final double AGENT_INTERVAL_SECONDS = 5;
     /** Kafka's session timeout (6 s) to notice the dead member, a rebalance, and a replay of its partitions. */
     static final long RECOVERY_BOUND_SECONDS = 45;
 
     @Test
     void everyAcknowledgedUploadSurvivesAMemberKilledDuringIngest() throws Exception {
         AgentChunks chunks = chunks();
-        try (KafkaBroker kafka = KafkaBroker.start(Dirs.fresh(OUT.resolve("kafka")))) {
-            List<ChildJvm> collectors = new ArrayList<>();
-            try {
-                run(kafka, chunks, collectors);
-            } finally {
-                // Before the broker stops, so no collector is left retrying a broker that is gone.
-                for (ChildJvm c : collectors) {
-                    c.close();
-                }
+        List<KafkaBroker> brokers = KafkaBroker.startQuorum(Dirs.fresh(OUT.resolve("kafka")), BROKERS);
+        List<ChildJvm> collectors = new ArrayList<>();
+        try {
+            run(brokers, chunks, collectors);
+        } finally {
+            // Before the brokers stop, so no collector is left retrying brokers that are gone.
+            for (ChildJvm c : collectors) {
+                c.close();
+            }
+            for (KafkaBroker b : brokers) {
+                b.close();
             }
         }
     }
 
-    private static void run(KafkaBroker kafka, AgentChunks chunks, List<ChildJvm> collectors) throws Exception {
+    private static void run(List<KafkaBroker> brokers, AgentChunks chunks, List<ChildJvm> collectors)
+            throws Exception {
         String topic = KafkaBroker.uniqueName("uploads");
         String group = KafkaBroker.uniqueName("collectors");
         int[] ports = new int[COLLECTORS];
         for (int i = 0; i < COLLECTORS; i++) {
             ports[i] = ChildJvm.freePort();
             collectors.add(new CollectorLaunch(ports[i], Dirs.fresh(OUT.resolve("data-" + i)),
-                    OUT.resolve("collector-" + i + ".log")).serveOptions("--cluster", "kafka=" + kafka.bootstrap(),
+                    OUT.resolve("collector-" + i + ".log")).serveOptions("--cluster", "kafka=" + KafkaBroker.bootstrap(brokers),
                     "--cluster-topic", topic, "--cluster-group", group).start());
         }
         for (int port : ports) {
-            awaitMembers(port, COLLECTORS);
+            ClusterMembers.await(port, COLLECTORS);
         }
         List<URL> ingest = new ArrayList<>();
         for (int port : ports) {
@@ -92,16 +104,24 @@ class ClusterFailoverIT {
             threads.add(t);
         }
         threads.forEach(Thread::start);
-        Thread.sleep(KILL_AFTER_SECONDS * 1000);
+        // The steady part: past the first third (JIT, processes made), up to the kill.
+        Thread.sleep(KILL_AFTER_SECONDS * 1000 / 3);
+        CpuReading steady = CpuReading.of(collectors, brokers);
+        Thread.sleep(KILL_AFTER_SECONDS * 1000 - KILL_AFTER_SECONDS * 1000 / 3);
+        CpuReading beforeKill = CpuReading.of(collectors, brokers);
         Map<String, Long> ackedBeforeKill = ackedPerProcess(acknowledged);
         collectors.get(0).kill();
         long killed = System.nanoTime();
+        printCpuPerUpload(steady, beforeKill, acknowledged);
         System.out.println("ClusterFailoverIT: killed collector 0 (kill -9) with " + acknowledged.size()
                 + " uploads acknowledged by the cluster");
         // Survivors list, within the bound, every process acknowledged before the kill with all its uploads.
         double recovered = awaitComplete(ports[1], ackedBeforeKill, false, killed, RECOVERY_BOUND_SECONDS);
         System.out.printf("ClusterFailoverIT: a survivor served every upload acknowledged before the kill %.1f s "
                 + "after it (bound %d s)%n", recovered, RECOVERY_BOUND_SECONDS);
+        if (BROKERS > 1) {
+            killBroker(brokers, acknowledged, killed, stopCutting);
+        }
         for (Thread t : threads) {
             t.join(CUT_SECONDS * 1000 + 30 * INTERVAL_MILLIS);
         }
@@ -167,6 +187,13 @@ class ClusterFailoverIT {
             totals.put(id, one.json().get("total").asLong());
         }
         long sum = totals.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Long> heatTotals = new HashMap<>();
+        for (String id : processes) {
+            Http.Reply one = first.get("/api/v1/heatmap?process=" + Http.enc(id));
+            assertEquals(200, one.status(), one.text());
+            heatTotals.put(id, one.json().path("total").asLong());
+        }
+        assertTrue(heatTotals.values().stream().mapToLong(Long::longValue).sum() > 0, "the uploads hold heat");
         Set<String> s0 = new HashSet<>();
         for (JsonNode p : first.get("/api/v1/processes").json().get("processes")) {
             if (p.get("service").asText().equals("cluster-s0")) {
@@ -208,12 +235,97 @@ class ClusterFailoverIT {
             assertTrue(checks.json().get("results").size() > 0, checks.text());
             Http.Reply locks = member.get("/api/v1/locks?service=cluster-s1");
             assertEquals(200, locks.status(), locks.text());
-            // Drawn from every chunk of every process: not merged across members yet, and said so.
-            Http.Reply heat = member.get("/api/v1/heatmap");
-            assertEquals(501, heat.status(), heat.text());
+            // The heatmap of all processes: each other member's processes come as one summary each, and the
+            // cells must add up to what each process's own heatmap (from its owner) holds.
+            Http.Reply heat = member.get("/api/v1/heatmap?split=true");
+            assertEquals(200, heat.status(), heat.text());
+            assertEquals(processes, ids(heat.json().get("processes")), "collector " + i + ": heatmap of every process");
+            assertEquals(heatTotals.values().stream().mapToLong(Long::longValue).sum(), heat.json().get("total").asLong(),
+                    "collector " + i + ": the heatmap's cells are the sum of the processes' own");
+            for (JsonNode p : heat.json().get("perProcess")) {
+                assertEquals(heatTotals.get(p.get("id").asText()), p.get("total").asLong(), p.get("id").asText());
+                assertTrue(p.get("label").asText().contains("pid "), "labelled as on one node: " + p.get("label"));
+            }
         }
         System.out.printf("ClusterFailoverIT: both survivors merged all %d processes (%d CPU samples), each "
-                + "service, series and checks across members%n", processes.size(), sum);
+                + "service, series, checks and the heatmap across members%n", processes.size(), sum);
+    }
+
+    /**
+     * kill -9 of one broker (the first one named in --cluster) at least 10 s after the collector, with at
+     * least 20 s of cutting left: the topic keeps two in-sync replicas of three, so uploads must go on being
+     * acknowledged, and the checks after the run prove none acknowledged was lost.
+     */
+    private static void killBroker(List<KafkaBroker> brokers, Set<UploadRecord> acknowledged, long collectorKilled,
+            long stopCutting) throws Exception {
+        long at = collectorKilled + 10_000_000_000L;
+        if (System.nanoTime() < at) {
+            Thread.sleep((at - System.nanoTime()) / 1_000_000L);
+        }
+        assertTrue(stopCutting - System.nanoTime() > 20_000_000_000L, "the survivors recovered too late to leave "
+                + "time for the broker kill; raise -Dmpdiag.cluster.kill-after or look at why recovery was slow");
+        int before = acknowledged.size();
+        brokers.get(0).kill();
+        long killed = System.nanoTime();
+        System.out.println("ClusterFailoverIT: killed broker 1 of " + brokers.size() + " (kill -9) with " + before
+                + " uploads acknowledged");
+        long deadline = killed + 20_000_000_000L;
+        long firstAck = 0;
+        while (System.nanoTime() < deadline && firstAck == 0) {
+            for (UploadRecord r : acknowledged) {
+                if (r.sentNanos > killed && (firstAck == 0 || r.ackNanos < firstAck)) {
+                    firstAck = r.ackNanos;
+                }
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(firstAck > 0, "an upload sent after the broker was killed was acknowledged within 20 s");
+        long after = acknowledged.stream().filter(r -> r.sentNanos > killed).count();
+        System.out.printf("ClusterFailoverIT: uploads sent after the broker kill were acknowledged again %.1f s "
+                + "after it (%d so far)%n", (firstAck - killed) / 1e9, after);
+    }
+
+    /** CPU seconds of each collector and broker at one moment (-1 for one that is gone or without /proc). */
+    record CpuReading(long nanos, double[] collectors, double[] brokers) {
+        static CpuReading of(List<ChildJvm> collectors, List<KafkaBroker> brokers) {
+            return new CpuReading(System.nanoTime(),
+                    collectors.stream().mapToDouble(c -> ProcCpu.seconds(c.process.pid())).toArray(),
+                    brokers.stream().mapToDouble(b -> ProcCpu.seconds(b.pid())).toArray());
+        }
+    }
+
+    /**
+     * CPU per upload between two readings: each upload costs its taking member (request, produce) and its owning
+     * member (consume, summarize, store), so the members' sum divided by the uploads acknowledged is the cost of
+     * one upload to the cluster, and an interval divided by it the agents one collector core keeps up with.
+     */
+    private static void printCpuPerUpload(CpuReading from, CpuReading to, Set<UploadRecord> acknowledged) {
+        long uploads = acknowledged.stream().filter(r -> r.ackNanos > from.nanos() && r.ackNanos <= to.nanos()).count();
+        double seconds = (to.nanos() - from.nanos()) / 1e9;
+        double members = 0;
+        StringBuilder each = new StringBuilder();
+        for (int i = 0; i < from.collectors().length; i++) {
+            double used = to.collectors()[i] - from.collectors()[i];
+            members += used;
+            each.append(String.format(java.util.Locale.ROOT, "%s%.2f", i == 0 ? "" : " / ", used));
+        }
+        double brokers = 0;
+        for (int i = 0; i < from.brokers().length; i++) {
+            brokers += to.brokers()[i] - from.brokers()[i];
+        }
+        if (uploads == 0 || from.collectors()[0] < 0) {
+            System.out.println("ClusterFailoverIT: CPU per upload not measured (" + uploads + " uploads in the window"
+                    + (from.collectors()[0] < 0 ? ", no /proc" : "") + ")");
+            return;
+        }
+        double perUpload = 1000 * members / uploads;
+        System.out.printf(java.util.Locale.ROOT, "ClusterFailoverIT: steady %.1f s before the kill: %d uploads "
+                + "acknowledged (%.1f/s); members' CPU %s s, %.2f ms per upload in all; "
+                + "%d broker(s) %.2f ms per upload; at one upload per %.0f s per agent that is %.0f agents per "
+                + "collector core (at this light load mostly the members' fixed costs: JIT, Kafka polling; "
+                + "bench/soak-load.sh --cluster measures it under load)%n", seconds, uploads, uploads / seconds, each, perUpload,
+                from.brokers().length, 1000 * brokers / uploads,
+                AGENT_INTERVAL_SECONDS, AGENT_INTERVAL_SECONDS * 1000 / perUpload);
     }
 
     private static Set<String> ids(JsonNode array) {
@@ -247,22 +359,6 @@ class ClusterFailoverIT {
             n.merge(r.process, 1L, Long::sum);
         }
         return n;
-    }
-
-    /** Waits until the member on port sees the whole group (its fan-out reaches members - 1 others). */
-    private static void awaitMembers(int port, int members) throws Exception {
-        Http http = new Http(port);
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            Http.Reply r = http.get("/api/v1/processes");
-            last = r.status() + " " + new String(r.body(), StandardCharsets.UTF_8);
-            if (r.status() == 200 && r.json().path("members").asInt() == members && !r.json().has("unreachable")) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("collector on " + port + " never saw " + members + " members: " + last);
     }
 
     /**

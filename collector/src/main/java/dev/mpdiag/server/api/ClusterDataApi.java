@@ -20,7 +20,8 @@ import java.util.Map;
 
 /**
  * What one cluster member sends another that answers a query spanning them: the summaries of the processes it
- * answers for (POST /api/v1/cluster/summaries) and the checks' input of them (POST /api/v1/cluster/checks). The
+ * answers for (POST /api/v1/cluster/summaries), the checks' input of them (POST /api/v1/cluster/checks) and
+ * their series rows (POST /api/v1/cluster/series). The
  * process ids come in the body, one per line (a service of a thousand workers does not fit in a URL); the range
  * and flags in the query string. Only processes this member answers for now are sent; any other is a 404, so
  * the asker says the cluster is moving rather than answering without them.
@@ -29,13 +30,27 @@ public final class ClusterDataApi {
     private final Store store;
     private final Query query;
     private final ChecksApi checks;
+    private final SeriesApi series;
     private final ClusterView cluster;
 
-    public ClusterDataApi(Store store, Query query, ChecksApi checks, ClusterView cluster) {
+    public ClusterDataApi(Store store, Query query, ChecksApi checks, SeriesApi series, ClusterView cluster) {
         this.store = store;
         this.query = query;
         this.checks = checks;
+        this.series = series;
         this.cluster = cluster;
+    }
+
+    /** The series rows of the body's processes, as GET /api/v1/series gives them ({"series": [...]}). */
+    public void series(Context ctx) {
+        Params q = Params.of(ctx);
+        q.only("from", "to", "metric");
+        Selection sel = served(ctx, q);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String metric : SeriesApi.metrics(q)) {
+            rows.addAll(series.localRows(sel, metric));
+        }
+        Replies.json(ctx, Map.of("series", rows));
     }
 
     public void summaries(Context ctx) throws IOException {

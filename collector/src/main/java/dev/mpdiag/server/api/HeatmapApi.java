@@ -3,11 +3,11 @@ package dev.mpdiag.server.api;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.mpdiag.engine.HeatMatrix;
 import dev.mpdiag.engine.ProfileType;
+import dev.mpdiag.engine.Summary;
 import dev.mpdiag.report.HeatmapJson;
 import dev.mpdiag.server.ApiException;
 import dev.mpdiag.server.query.Query;
 import dev.mpdiag.server.query.Selection;
-import dev.mpdiag.server.store.ProcessMeta;
 import dev.mpdiag.server.store.ProcessStore;
 import dev.mpdiag.server.store.Store;
 import io.javalin.http.Context;
@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** GET /api/v1/heatmap: samples (or bytes, or blocked ns) per second and sub-second row, merged or per process. */
 public final class HeatmapApi {
@@ -39,10 +40,16 @@ public final class HeatmapApi {
         }
         boolean split = q.flag("split");
         Selection sel = q.selection(store, query, "");
-        sel.refuseRemote("a heatmap");
         List<HeatmapJson.Source> sources = new ArrayList<>();
         for (ProcessStore p : sel.processes()) {
-            sources.add(new HeatmapJson.Source(p.id(), label(p.meta()), query.stored(p, sel)));
+            sources.add(new HeatmapJson.Source(p.id(), label(p.meta().labels, p.meta().pid), query.stored(p, sel)));
+        }
+        // Another member's process comes as one summary of its range: its chunks' heat and pauses merged there,
+        // which give the same cells as the chunks one by one.
+        Map<String, Summary> remote = query.remotePerProcess(sel);
+        for (Selection.Remote r : sel.remote()) {
+            sources.add(new HeatmapJson.Source(r.id(), r.label() != null ? r.label() : r.id(),
+                    List.of(remote.get(r.id()))));
         }
         HeatmapJson heatmap = new HeatmapJson(type, sources, sel.fromMillis(), sel.toMillis(), rowMillis);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -53,10 +60,10 @@ public final class HeatmapApi {
     }
 
     /** "worker-1 pid 17007", as the dashboard's procName names a process. */
-    static String label(ProcessMeta m) {
-        String role = m.labels.get("role");
-        String index = m.labels.get("index");
-        String name = role != null ? role + (index != null ? "-" + index : "") : m.labels.getOrDefault("file", "");
-        return (name.isEmpty() ? "" : name + " ") + "pid " + m.pid;
+    static String label(Map<String, String> labels, long pid) {
+        String role = labels.get("role");
+        String index = labels.get("index");
+        String name = role != null ? role + (index != null ? "-" + index : "") : labels.getOrDefault("file", "");
+        return (name.isEmpty() ? "" : name + " ") + "pid " + pid;
     }
 }

@@ -52,7 +52,10 @@ public final class PeerMembers implements Members {
                 throw unavailable(a.peer(), a.problem());
             }
             for (JsonNode p : a.body().path("processes")) {
-                out.add(new Selection.Remote(a.peer(), p.path("id").asText(), p.path("service").asText()));
+                Map<String, String> labels = new java.util.LinkedHashMap<>();
+                p.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+                out.add(new Selection.Remote(a.peer(), p.path("id").asText(), p.path("service").asText(),
+                        HeatmapApi.label(labels, p.path("pid").asLong())));
             }
         }
         return out;
@@ -88,22 +91,14 @@ public final class PeerMembers implements Members {
     }
 
     @Override
-    public Map<String, JsonNode> ask(Map<String, List<String>> idsByMember, String path, String query) {
-        Map<String, CompletableFuture<HttpResponse<byte[]>>> calls = new LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> e : idsByMember.entrySet()) {
-            String q = query + "&process=" + URLEncoder.encode(String.join(",", e.getValue()), StandardCharsets.UTF_8);
-            calls.put(e.getKey(), send(request(e.getKey(), path, q).GET()));
-        }
-        Map<String, JsonNode> out = new LinkedHashMap<>();
-        for (Map.Entry<String, CompletableFuture<HttpResponse<byte[]>>> c : calls.entrySet()) {
-            HttpResponse<byte[]> r = await(c.getKey(), c.getValue());
-            try {
-                out.put(c.getKey(), Replies.JSON.readTree(r.body()));
-            } catch (IOException e) {
-                throw unavailable(c.getKey(), "its answer is not JSON: " + e.getMessage());
-            }
-        }
-        return out;
+    public List<JsonNode> seriesRows(Map<String, List<String>> idsByMember, List<String> metrics, long fromMillis,
+            long toMillis) {
+        List<JsonNode> rows = new ArrayList<>();
+        String q = range(fromMillis, toMillis) + "&metric=" + URLEncoder.encode(String.join(",", metrics),
+                StandardCharsets.UTF_8);
+        post(idsByMember, "/api/v1/cluster/series", q, (member, in) ->
+                Replies.JSON.readTree(in).path("series").forEach(rows::add));
+        return rows;
     }
 
     private interface FrameReader {
@@ -123,7 +118,7 @@ public final class PeerMembers implements Members {
             try {
                 reader.read(c.getKey(), new DataInputStream(new ByteArrayInputStream(r.body())));
             } catch (IOException e) {
-                throw unavailable(c.getKey(), "its summaries could not be read: " + e.getMessage());
+                throw unavailable(c.getKey(), "its answer to " + path + " could not be read: " + e.getMessage());
             }
         }
     }

@@ -9,8 +9,6 @@ import dev.mpdiag.server.query.TimeParam;
 import dev.mpdiag.server.store.ProcessStore;
 import dev.mpdiag.server.store.Store;
 import io.javalin.http.Context;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,38 +36,15 @@ public final class SeriesApi {
     public Map<String, Object> series(Params q) {
         q.only(Params.SELECTION, "metric");
         Selection sel = q.selection(store, query, "");
-        List<String> metrics = new ArrayList<>();
-        for (String m : q.all("metric")) {
-            for (String one : m.split(",")) {
-                if (!one.isBlank()) {
-                    metrics.add(one.trim());
-                }
-            }
-        }
+        List<String> metrics = metrics(q);
         if (metrics.isEmpty()) {
             throw ApiException.badRequest("missing parameter metric", "name one or more series, e.g. metric=cpu.jvm; "
                     + "this selection has: " + String.join(", ", available(sel)));
         }
-        if (metrics.size() > MAX_METRICS) {
-            throw ApiException.badRequest("too many metrics", "at most " + MAX_METRICS + " per request");
-        }
         Map<String, JsonNode> remoteRows = remoteRows(sel, metrics);
         List<Map<String, Object>> out = new ArrayList<>();
         for (String metric : metrics) {
-            for (ProcessStore p : sel.processes()) {
-                Series s = query.series(p, sel, metric);
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("metric", metric);
-                row.put("process", p.id());
-                row.put("unit", s == null ? null : s.unit);
-                row.put("kind", s == null ? null : s.kind.name().toLowerCase());
-                List<Object[]> points = new ArrayList<>();
-                if (s != null) {
-                    s.points().forEach((t, v) -> points.add(new Object[] {t, v}));
-                }
-                row.put("points", points);
-                out.add(row);
-            }
+            out.addAll(localRows(sel, metric));
             for (Selection.Remote r : sel.remote()) {
                 JsonNode row = remoteRows.get(metric + "\n" + r.id());
                 out.add(row != null ? Replies.JSON.convertValue(row, Map.class) : missing(metric, r.id()));
@@ -92,21 +67,54 @@ public final class SeriesApi {
         return body;
     }
 
-    /** The other members' rows for their processes, by metric and process ("metric\nid"). */
+    /** The metric= names, comma-separated or repeated; at most MAX_METRICS. */
+    static List<String> metrics(Params q) {
+        List<String> metrics = new ArrayList<>();
+        for (String m : q.all("metric")) {
+            for (String one : m.split(",")) {
+                if (!one.isBlank()) {
+                    metrics.add(one.trim());
+                }
+            }
+        }
+        if (metrics.size() > MAX_METRICS) {
+            throw ApiException.badRequest("too many metrics", "at most " + MAX_METRICS + " per request");
+        }
+        return metrics;
+    }
+
+    /** One row per process of this member in the selection, for one metric (empty points when it lacks it). */
+    List<Map<String, Object>> localRows(Selection sel, String metric) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ProcessStore p : sel.processes()) {
+            Series s = query.series(p, sel, metric);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("metric", metric);
+            row.put("process", p.id());
+            row.put("unit", s == null ? null : s.unit);
+            row.put("kind", s == null ? null : s.kind.name().toLowerCase());
+            List<Object[]> points = new ArrayList<>();
+            if (s != null) {
+                s.points().forEach((t, v) -> points.add(new Object[] {t, v}));
+            }
+            row.put("points", points);
+            out.add(row);
+        }
+        return out;
+    }
+
+    /**
+     * The other members' rows for their processes, by metric and process ("metric\nid"). The ids go in a POST's
+     * body (/api/v1/cluster/series): a service of a thousand workers does not fit in a URL.
+     */
     private Map<String, JsonNode> remoteRows(Selection sel, List<String> metrics) {
         Map<String, JsonNode> rows = new HashMap<>();
         if (sel.remote().isEmpty()) {
             return rows;
         }
-        StringBuilder q = new StringBuilder("from=").append(sel.fromMillis());
-        if (sel.toMillis() < Long.MAX_VALUE / 2) {
-            q.append("&to=").append(sel.toMillis());
-        }
-        q.append("&metric=").append(URLEncoder.encode(String.join(",", metrics), StandardCharsets.UTF_8));
-        for (JsonNode answer : query.members().ask(sel.remoteByMember(), "/api/v1/series", q.toString()).values()) {
-            for (JsonNode row : answer.path("series")) {
-                rows.put(row.path("metric").asText() + "\n" + row.path("process").asText(), row);
-            }
+        for (JsonNode row : query.members().seriesRows(sel.remoteByMember(), metrics, sel.fromMillis(),
+                sel.toMillis())) {
+            rows.put(row.path("metric").asText() + "\n" + row.path("process").asText(), row);
         }
         return rows;
     }

@@ -34,8 +34,9 @@ public interface Members {
     Map<String, List<RemoteCheckData>> checkData(Map<String, List<String>> idsByMember, boolean rolling,
             long fromMillis, long toMillis);
 
-    /** One GET of the API on each member, answered from its own processes (the scope header), as JSON. */
-    Map<String, JsonNode> ask(Map<String, List<String>> idsByMember, String path, String query);
+    /** Each member's rows of GET /api/v1/series (one per metric and process) for its named processes over [from, to]. */
+    List<JsonNode> seriesRows(Map<String, List<String>> idsByMember, List<String> metrics, long fromMillis,
+            long toMillis);
 
     /** A remote process's checks input. early is null when its data starts inside the window. */
     record RemoteCheckData(String id, String service, Map<String, String> labels, Summary window, Summary early) {

@@ -59,8 +59,15 @@ public final class Query {
             addProcess(s, p, sel);
             out.put(p.id(), s);
         }
+        out.putAll(remotePerProcess(sel));
+        return out;
+    }
+
+    /** One summary per process on other members over the selection's range, in the selection's order. */
+    public Map<String, Summary> remotePerProcess(Selection sel) {
         Map<String, Summary> fetched = new LinkedHashMap<>();
         remote(sel, true).values().forEach(fetched::putAll);
+        Map<String, Summary> out = new LinkedHashMap<>();
         for (Selection.Remote r : sel.remote()) {
             out.put(r.id(), fetched.getOrDefault(r.id(), new Summary()));
         }

@@ -15,8 +15,11 @@ import java.util.Set;
  * cluster, processes are those this member answers for and remote those other members do.
  */
 public record Selection(List<ProcessStore> processes, List<Remote> remote, long fromMillis, long toMillis) {
-    /** A process another cluster member answers for (service is null when it was named by id). */
-    public record Remote(String member, String id, String service) {
+    /**
+     * A process another cluster member answers for. service is null when it was named by id; label (what the
+     * dashboard names it by, "worker-1 pid 17007") is null then too.
+     */
+    public record Remote(String member, String id, String service, String label) {
     }
 
     public Selection(List<ProcessStore> processes, long fromMillis, long toMillis) {
@@ -61,7 +64,7 @@ public record Selection(List<ProcessStore> processes, List<Remote> remote, long 
             if (members != null && !members.serves(id)) {
                 String owner = members.ownerOf(id);
                 if (owner != null) {
-                    remote.put(id, new Remote(owner, id, null));
+                    remote.put(id, new Remote(owner, id, null, null));
                     continue;
                 }
                 if (ps != null) {
@@ -124,15 +127,5 @@ public record Selection(List<ProcessStore> processes, List<Remote> remote, long 
             out.computeIfAbsent(r.member(), k -> new ArrayList<>()).add(r.id());
         }
         return out;
-    }
-
-    /** Refuses, with 501 and the reason, a selection with processes on other members for what cannot merge them. */
-    public void refuseRemote(String what) {
-        if (!remote.isEmpty()) {
-            throw new ApiException(501, "spans cluster members", what + " is drawn from every chunk of every "
-                    + "process and is not merged across cluster members yet; these " + size() + " processes are "
-                    + "on " + (remoteByMember().size() + (processes.isEmpty() ? 0 : 1)) + " members: name each "
-                    + "member's processes on their own (docs/cluster.md)");
-        }
     }
 }
