@@ -10,6 +10,8 @@
 #   bench/soak-load.sh --seconds 30 --max-agents 256 --interval 5s
 #   bench/soak-load.sh --cpus none                      # collector unpinned
 #   bench/soak-load.sh --build                          # rebuild first (mvn -B -q package -DskipTests)
+#   bench/soak-load.sh --cluster 2                      # two serve --cluster members, both on CPU 0, one Kafka
+#                                                       # broker (kafka_2.13, KRaft) on the driver's cores
 #
 # Other options (passed to dev.mpdiag.soak.LoadRamp): --start-agents N, --heap SIZE (collector -Xmx, 512m),
 # --out DIR (default collector/target/soak-load: collector logs and soak-load.txt). The chunks are captured once
@@ -20,9 +22,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=false
+cluster=false
 args=()
 for a in "$@"; do
   if [[ "$a" == "--build" ]]; then build=true; else args+=("$a"); fi
+  if [[ "$a" == "--cluster" ]]; then cluster=true; fi
 done
 
 if $build || [[ ! -f collector/target/mpdiag.jar || ! -f agent/target/mpagent.jar \
@@ -36,6 +40,12 @@ snapshot=$(mktemp -d)
 trap 'rm -rf "$snapshot"' EXIT
 cp collector/target/mpdiag.jar agent/target/mpagent.jar "$snapshot/"
 cp -r collector/target/test-classes "$snapshot/"
+classpath="$snapshot/test-classes:$snapshot/mpdiag.jar:$snapshot/mpagent.jar"
+if $cluster; then
+  # The broker runs from the test classpath (kafka_2.13 is a test dependency, not in mpdiag.jar).
+  mvn -B -q dependency:build-classpath -pl collector -Dmdep.includeScope=test -Dmdep.outputFile="$snapshot/test.cp"
+  classpath="$classpath:$(cat "$snapshot/test.cp")"
+fi
 
 driver=()
 cores=$(nproc)
@@ -45,5 +55,5 @@ fi
 echo "soak-load: $(date -u +%Y-%m-%dT%H:%M:%SZ), $cores cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(java -version 2>&1 | head -1)"
 echo "soak-load: driver ${driver[*]:-unpinned}; load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
 cd collector
-${driver[@]+"${driver[@]}"} java -Xmx1g -cp "$snapshot/test-classes:$snapshot/mpdiag.jar:$snapshot/mpagent.jar" \
+${driver[@]+"${driver[@]}"} java -Xmx1g -cp "$classpath" \
   dev.mpdiag.soak.LoadRamp ${args[@]+"${args[@]}"}

@@ -3,6 +3,7 @@ package dev.mpdiag.soak;
 import dev.mpdiag.testing.ChildJvm;
 import dev.mpdiag.testing.CollectorLaunch;
 import dev.mpdiag.testing.Dirs;
+import dev.mpdiag.testing.KafkaBroker;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ import java.util.Locale;
  */
 public final class LoadRamp {
     record Settings(long warmup, long seconds, int startAgents, int maxAgents, long intervalMillis, String cpus, String heap, Path out,
-            List<String> collectorOpts, Path jar) {
+            List<String> collectorOpts, Path jar, int cluster) {
     }
 
     private LoadRamp() {
@@ -45,7 +46,8 @@ public final class LoadRamp {
     static String usage() {
         return "usage: soak-load.sh [--seconds S (60)] [--warmup S (20)] [--max-agents N (1024)] [--start-agents N (16)]"
                 + " [--interval 5s] [--cpus LIST (0; none = unpinned)] [--heap SIZE (512m)] [--out DIR]"
-                + " [--collector-opts \"JVM OPTIONS\"] [--jar MPDIAG_JAR (to compare builds)]";
+                + " [--collector-opts \"JVM OPTIONS\"] [--jar MPDIAG_JAR (to compare builds)]"
+                + " [--cluster MEMBERS (0: one collector; N: N serve --cluster members on the same CPUs, one Kafka broker)]";
     }
 
     static Settings parse(String[] args) {
@@ -59,6 +61,7 @@ public final class LoadRamp {
         Path out = Path.of("target", "soak-load");
         List<String> collectorOpts = List.of();
         Path jar = Path.of("target", "mpdiag.jar");
+        int cluster = 0;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -79,6 +82,7 @@ public final class LoadRamp {
                     case "--heap" -> heap = v;
                     case "--out" -> out = Path.of(v);
                     case "--jar" -> jar = Path.of(v);
+                    case "--cluster" -> cluster = Integer.parseInt(v);
                     case "--collector-opts" -> collectorOpts = List.of(v.trim().split("\\s+"));
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
@@ -98,7 +102,10 @@ public final class LoadRamp {
         if (seconds * 1000 < 3 * interval) {
             throw new IllegalArgumentException("--seconds must cover at least 3 intervals");
         }
-        return new Settings(warmup, seconds, start, max, interval, cpus, heap, out, collectorOpts, jar);
+        if (cluster < 0 || cluster > 12) {
+            throw new IllegalArgumentException("--cluster takes 0 to 12 members (the topic's default partitions)");
+        }
+        return new Settings(warmup, seconds, start, max, interval, cpus, heap, out, collectorOpts, jar, cluster);
     }
 
     /** "5s", "5000ms" or plain milliseconds. */
@@ -125,9 +132,11 @@ public final class LoadRamp {
         }
         AgentChunks chunks = chunks(s, jar);
         long bytes = chunks.chunks.stream().mapToLong(c -> c.bytes().length).sum();
-        log.printf(Locale.ROOT, "collector: mpdiag.jar serve, -Xmx%s, %s, fresh per step; per step %d s of warm-up "
+        log.printf(Locale.ROOT, "collector: %smpdiag.jar serve, -Xmx%s, %s, fresh per step; per step %d s of warm-up "
                 + "(JIT, processes created), then %d s measured; one upload per %d ms per agent, first cuts spread over "
-                + "the first interval%n", s.heap(), cpus == null ? "unpinned" : "pinned with taskset -c " + cpus,
+                + "the first interval%n", s.cluster() > 0 ? s.cluster() + " members of a cluster (serve --cluster, one "
+                + "Kafka broker on the driver's CPUs, agent i starting at member i mod " + s.cluster() + "), each " : "",
+                s.heap(), cpus == null ? "unpinned" : "pinned with taskset -c " + cpus,
                 s.warmup(), s.seconds(), s.intervalMillis());
         log.printf(Locale.ROOT, "uploads: %d real mpagent chunks of a Workload JVM (default profile, 5 s cuts), %d KB on "
                 + "average, replayed in turn, each moved in time to end at its cut%n",
@@ -185,10 +194,13 @@ public final class LoadRamp {
 
     private static LoadStats step(Settings s, Path jar, String cpus, AgentChunks chunks, int agents, PrintStream log)
             throws Exception {
-        int port = ChildJvm.freePort();
-        Path data = Dirs.fresh(s.out().resolve("data"));
         log.printf(Locale.ROOT, "== %d agents for %d + %d s (load average %s)%n", agents, s.warmup(), s.seconds(),
                 loadAverage());
+        if (s.cluster() > 0) {
+            return clusterStep(s, jar, cpus, chunks, agents, log);
+        }
+        int port = ChildJvm.freePort();
+        Path data = Dirs.fresh(s.out().resolve("data"));
         try (ChildJvm c = new CollectorLaunch(port, data, s.out().resolve("collector-" + agents + ".log")).jar(jar)
                 .heap(s.heap()).pinnedTo(cpus).jvmOptions(s.collectorOpts()).start()) {
             LoadStats st = LoadRun.run(port, c.process.pid(), chunks, agents, s.warmup(), s.seconds(), s.intervalMillis());
@@ -196,6 +208,50 @@ public final class LoadRamp {
             log.println("   " + st.summary());
             log.println("   " + (st.keptUp() ? "kept up" : "FELL BEHIND: " + String.join("; ", st.fellBehind())));
             return st;
+        }
+    }
+
+    /**
+     * One step against s.cluster() members sharing the pinned CPUs, on a fresh broker: the CPU figures are the
+     * members' sum (each upload costs the member that takes it and the one that owns its process); the broker's
+     * CPU per upload is printed beside them.
+     */
+    private static LoadStats clusterStep(Settings s, Path jar, String cpus, AgentChunks chunks, int agents,
+            PrintStream log) throws Exception {
+        List<ChildJvm> members = new ArrayList<>();
+        try (KafkaBroker kafka = KafkaBroker.start(Dirs.fresh(s.out().resolve("kafka")))) {
+            try {
+                List<Integer> ports = new ArrayList<>();
+                List<Long> pids = new ArrayList<>();
+                String topic = KafkaBroker.uniqueName("uploads");
+                for (int i = 0; i < s.cluster(); i++) {
+                    int port = ChildJvm.freePort();
+                    ChildJvm c = new CollectorLaunch(port, Dirs.fresh(s.out().resolve("data-" + i)),
+                            s.out().resolve("collector-" + agents + "-" + i + ".log")).jar(jar).heap(s.heap())
+                            .pinnedTo(cpus).jvmOptions(s.collectorOpts()).serveOptions("--cluster",
+                                    "kafka=" + kafka.bootstrap(), "--cluster-topic", topic)
+                            .start();
+                    members.add(c);
+                    ports.add(port);
+                    pids.add(c.process.pid());
+                }
+                for (int port : ports) {
+                    ClusterMembers.await(port, s.cluster());
+                }
+                double broker0 = ProcCpu.seconds(kafka.pid());
+                LoadStats st = LoadRun.run(ports, pids, chunks, agents, s.warmup(), s.seconds(), s.intervalMillis());
+                double broker = ProcCpu.seconds(kafka.pid()) - broker0;
+                long acked = st.acknowledged;
+                log.printf(Locale.ROOT, "   broker: %.1f ms CPU per upload over the whole step (%d uploads acknowledged)%n",
+                        acked > 0 ? 1000 * broker / acked : -1.0, acked);
+                log.println("   " + st.summary());
+                log.println("   " + (st.keptUp() ? "kept up" : "FELL BEHIND: " + String.join("; ", st.fellBehind())));
+                return st;
+            } finally {
+                for (ChildJvm c : members) {
+                    c.stop();
+                }
+            }
         }
     }
 
@@ -226,7 +282,8 @@ public final class LoadRamp {
                 + "CPU ms/up = collector CPU time per upload; sum ms/up = collector wall time summarizing per upload; "
                 + "pressure = share of the step in which some task on the machine waited for a CPU, /proc/pressure/cpu)%n",
                 s.warmup()));
-        String where = cpus == null ? "an unpinned collector" : "one collector pinned to CPU " + cpus;
+        String where = (s.cluster() > 0 ? s.cluster() + " cluster members" : "one collector")
+                + (cpus == null ? " unpinned" : " pinned to CPU " + cpus);
         if (best == null) {
             b.append("the collector fell behind already at ").append(rows.get(0).agents).append(" agents on ").append(where).append('\n');
         } else {

@@ -35,15 +35,28 @@ final class LoadRun {
      */
     static LoadStats run(int port, long collectorPid, AgentChunks chunks, int agents, long warmupSeconds, long seconds,
             long intervalMillis) throws Exception {
+        return run(List.of(port), List.of(collectorPid), chunks, agents, warmupSeconds, seconds, intervalMillis);
+    }
+
+    /**
+     * As above against the members of a cluster: agent i starts at member i mod n (a plain load balancer); the
+     * CPU time and /metrics counters are the members' sum, visibility and listing asked of the first member.
+     */
+    static LoadStats run(List<Integer> ports, List<Long> collectorPids, AgentChunks chunks, int agents,
+            long warmupSeconds, long seconds, long intervalMillis) throws Exception {
+        int port = ports.get(0);
         long interval = intervalMillis * 1_000_000L;
         Http http = new Http(port);
+        List<URL> ingest = new ArrayList<>();
+        for (int p : ports) {
+            ingest.add(new URL("http://127.0.0.1:" + p + "/api/v1/ingest"));
+        }
         long nanoAtEpoch = System.nanoTime();
         long epochMillis = System.currentTimeMillis();
         long t0 = nanoAtEpoch + 200_000_000L;
         long steadyFrom = t0 + warmupSeconds * 1_000_000_000L;
         long stopCutting = steadyFrom + seconds * 1_000_000_000L;
-        SimulatedAgent.Plan plan = new SimulatedAgent.Plan(List.of(new URL("http://127.0.0.1:" + port + "/api/v1/ingest")),
-                interval, HTTP_TIMEOUT_MILLIS, stopCutting, stopCutting + 2 * interval, epochMillis, nanoAtEpoch);
+        SimulatedAgent.Plan plan = new SimulatedAgent.Plan(ingest, interval, HTTP_TIMEOUT_MILLIS, stopCutting, stopCutting + 2 * interval, epochMillis, nanoAtEpoch);
         List<SimulatedAgent> sims = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         long started = System.currentTimeMillis() - 1_000;
@@ -58,7 +71,7 @@ final class LoadRun {
                 threads.add(t);
             }
             try {
-                return measure(port, collectorPid, agents, warmupSeconds, seconds, intervalMillis, http, plan, steadyFrom,
+                return measure(ports, collectorPids, agents, warmupSeconds, seconds, intervalMillis, http, plan, steadyFrom,
                         stopCutting, sims, threads, watch);
             } finally {
                 // Whatever happened to the measuring, no simulated agent outlives the run.
@@ -72,17 +85,17 @@ final class LoadRun {
         }
     }
 
-    private static LoadStats measure(int port, long collectorPid, int agents, long warmupSeconds, long seconds,
+    private static LoadStats measure(List<Integer> ports, List<Long> collectorPids, int agents, long warmupSeconds, long seconds,
             long intervalMillis, Http http, SimulatedAgent.Plan plan, long steadyFrom, long stopCutting,
             List<SimulatedAgent> sims, List<Thread> threads, VisibilityWatch watch) throws Exception {
         threads.forEach(Thread::start);
         sleepUntil(steadyFrom);
-        double cpu0 = collectorPid > 0 ? ProcCpu.seconds(collectorPid) : -1;
+        double cpu0 = cpuSeconds(collectorPids);
         long pressure0 = ProcCpu.pressureMicros();
         long read0 = System.nanoTime();
-        double[] metrics0 = summarizeMetrics(http);
+        double[] metrics0 = summarizeMetrics(ports);
         sleepUntil(stopCutting);
-        double cpu1 = collectorPid > 0 ? ProcCpu.seconds(collectorPid) : -1;
+        double cpu1 = cpuSeconds(collectorPids);
         long pressure1 = ProcCpu.pressureMicros();
         // Over the time between the two readings: an overloaded collector can take longer than the window to
         // answer /metrics, and dividing by the window then showed a core-pinned collector at 105-129%.
@@ -109,7 +122,7 @@ final class LoadRun {
                 steadyBusy += r.cutNanos >= steadyFrom ? r.busyAnswers : 0;
             }
         }
-        double[] metrics1 = summarizeMetrics(http);
+        double[] metrics1 = summarizeMetrics(ports);
         double uploads = metrics1[1] - metrics0[1];
         double summarizeMillis = uploads > 0 ? 1000 * (metrics1[0] - metrics0[0]) / uploads : -1; // NaN if unknown
         double cpuPercent = cpu0 < 0 || cpu1 < 0 ? -1 : 100.0 * (cpu1 - cpu0) / cpuWindow;
@@ -149,22 +162,37 @@ final class LoadRun {
         return bad;
     }
 
-    /** The collector's summarizing seconds and stored uploads so far (its /metrics counters). */
-    private static double[] summarizeMetrics(Http http) throws InterruptedException {
+    /** The collectors' CPU seconds so far, summed; -1 when any is unknown. */
+    private static double cpuSeconds(List<Long> pids) {
+        double sum = 0;
+        for (long pid : pids) {
+            double s = pid > 0 ? ProcCpu.seconds(pid) : -1;
+            if (s < 0) {
+                return -1;
+            }
+            sum += s;
+        }
+        return sum;
+    }
+
+    /** The collectors' summarizing seconds and stored uploads so far (their /metrics counters, summed). */
+    private static double[] summarizeMetrics(List<Integer> ports) throws InterruptedException {
         double seconds = 0;
         double uploads = 0;
-        String text;
-        try {
-            text = http.get("/metrics").text();
-        } catch (java.io.IOException e) {
-            // An overloaded collector may not answer in time; the figure is then unknown, the run goes on.
-            return new double[] {Double.NaN, Double.NaN};
-        }
-        for (String line : text.split("\n")) {
-            if (line.startsWith("mpdiag_collector_summarize_seconds_total ")) {
-                seconds = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
-            } else if (line.startsWith("mpdiag_collector_uploads_total ")) {
-                uploads = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+        for (int port : ports) {
+            String text;
+            try {
+                text = new Http(port).get("/metrics").text();
+            } catch (java.io.IOException e) {
+                // An overloaded collector may not answer in time; the figure is then unknown, the run goes on.
+                return new double[] {Double.NaN, Double.NaN};
+            }
+            for (String line : text.split("\n")) {
+                if (line.startsWith("mpdiag_collector_summarize_seconds_total ")) {
+                    seconds += Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+                } else if (line.startsWith("mpdiag_collector_uploads_total ")) {
+                    uploads += Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+                }
             }
         }
         return new double[] {seconds, uploads};
