@@ -129,6 +129,7 @@ final class LoadRun {
         LoadStats stats = new LoadStats(agents, intervalMillis, warmupSeconds, window, steadyFrom, all, retries,
                 backlog, cpuPercent, summarizeMillis, listedMismatches(http, sims));
         stats.busyAnswers = busy;
+        stats.visibilityQueries = watch.queries.get();
         stats.steadyBusyAnswers = steadyBusy;
         if (pressure0 >= 0 && pressure1 >= 0) {
             stats.cpuPressure = (pressure1 - pressure0) / 1e6 / cpuWindow;

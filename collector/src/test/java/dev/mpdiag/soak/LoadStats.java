@@ -17,6 +17,8 @@ final class LoadStats {
     final long retries;
     /** Attempts the collector shed with 429 (counted in retries too). */
     long busyAnswers;
+    /** GET /api/v1/series the visibility watch sent over the whole run (part of the collector's CPU). */
+    long visibilityQueries;
     /** Of those, attempts at uploads cut past the warm-up. */
     long steadyBusyAnswers;
     final int backlog;
@@ -194,13 +196,14 @@ final class LoadStats {
                 + "backlog %d, %d never visible; send-to-visible over the whole run median %.0f p99 %.0f max %.0f ms; "
                 + "past the %.0f s warm-up (%.0f s): %.1f uploads/s, %.2f MB/s, send-to-visible median %.0f p99 %.0f "
                 + "max %.0f ms, cut-to-visible p99 %.0f max %.0f ms, collector CPU %.0f%% of a core (%.1f ms per upload), machine CPU pressure %.0f%%; "
-                + "send-to-ack median %.0f p99 %.0f ms; summarizing %.1f ms/upload",
+                + "send-to-ack median %.0f p99 %.0f ms; summarizing %.1f ms/upload; %.1f visibility queries per upload",
                 agents, cuts, acknowledged, stored, rejected, retries, busyAnswers, steadyBusyAnswers, backlog, notVisible,
                 percentile(sendToVisible, 50), percentile(sendToVisible, 99), percentile(sendToVisible, 100),
                 warmupSeconds, windowSeconds, uploadsPerSecond(), steadyBytes / windowSeconds / 1e6,
                 percentile(steadySendToVisible, 50), percentile(steadySendToVisible, 99),
                 percentile(steadySendToVisible, 100), percentile(steadyCutToVisible, 99),
                 percentile(steadyCutToVisible, 100), cpuPercent, cpuMillisPerUpload(), 100 * cpuPressure,
-                percentile(sendToAck, 50), percentile(sendToAck, 99), summarizeMillisPerUpload);
+                percentile(sendToAck, 50), percentile(sendToAck, 99), summarizeMillisPerUpload,
+                cuts == 0 ? 0.0 : (double) visibilityQueries / cuts);
     }
 }
