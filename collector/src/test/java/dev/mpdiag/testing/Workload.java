@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The program tests record: a known hot method (HotLoop.spin), a contended monitor (SharedLedger) and
- * allocation of a known class (Payload), each dominant in its own profile so a report must rank it first,
- * plus a thread of varied work so that profiles have many distinct leaves.
+ * allocation of a known class (Payload, at a fixed rate in time), each dominant in its own profile so a report
+ * must rank it first, plus a thread of varied work so that profiles have many distinct leaves.
  * Run as a child JVM: {@code Workload <millis> [rotate]}; with "rotate", an in-process recording is started
  * and stopped every 500 ms, which makes JFR close a chunk each time (a multi-chunk file from one process).
  */
@@ -60,18 +60,33 @@ public final class Workload {
             th.start();
             threads.add(th);
         }
+        // The hot thread only spins. Allocation has a thread of its own, paced in time: when one loop did both, the
+        // split between spinning and allocating followed the machine's memory speed, and on some machines the loop's
+        // own allocating code outweighed HotLoop.spin in the cpu profile.
         Thread cpu = new Thread(() -> {
             while (System.currentTimeMillis() < end) {
                 sink += HotLoop.spin(2_000_000);
-                List<Payload> batch = new ArrayList<>();
-                for (int i = 0; i < 200; i++) {
-                    batch.add(new Payload(512));
-                }
-                sink += batch.size();
             }
         }, "hot");
         cpu.start();
         threads.add(cpu);
+        Thread alloc = new Thread(() -> {
+            try {
+                while (System.currentTimeMillis() < end) {
+                    List<Payload> batch = new ArrayList<>();
+                    for (int i = 0; i < 200; i++) {
+                        batch.add(new Payload(512));
+                    }
+                    sink += batch.size();
+                    // 200 x 4 KB every 10 ms: about 80 MB/s, whatever the machine's speed.
+                    Thread.sleep(10);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "alloc");
+        alloc.start();
+        threads.add(alloc);
         Thread varied = new Thread(() -> {
             int[] numbers = new int[4096];
             byte[] bytes = new byte[8192];
