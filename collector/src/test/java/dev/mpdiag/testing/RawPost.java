@@ -10,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * A POST over a plain socket for uploads past a server's size cap, which java.net.http cannot send: the server
- * answers 413 and closes before the body is read, and the client's write fails before it reads the answer (with
- * Expect: 100-continue, JDK 17's client waits forever instead). This sends the headers and at most the part of
- * the body the server reads before refusing, then reads the answer, as the agent's sender does.
+ * A POST over a plain socket for uploads past a server's size cap whose body is never sent in full, which
+ * java.net.http cannot do (with Expect: 100-continue, JDK 17's client waits forever instead). This sends the
+ * headers and at most the part of the body the server reads before refusing, then reads the answer, as the
+ * agent's sender does: the collector must answer from what it has, not wait for the rest.
  */
 public final class RawPost {
     private RawPost() {

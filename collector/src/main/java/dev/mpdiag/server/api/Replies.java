@@ -26,10 +26,18 @@ public final class Replies {
     }
 
     public static void error(Context ctx, int status, String error, String detail) {
+        ctx.status(status).contentType("application/json").result(errorBody(error, detail));
+    }
+
+    /** {error, detail} as JSON bytes. */
+    public static byte[] errorBody(String error, String detail) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("detail", detail);
-        ctx.status(status);
-        json(ctx, body);
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
