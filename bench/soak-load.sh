@@ -12,6 +12,8 @@
 #   bench/soak-load.sh --build                          # rebuild first (mvn -B -q package -DskipTests)
 #   bench/soak-load.sh --cluster 2                      # two serve --cluster members, both on CPU 0, one Kafka
 #                                                       # broker (kafka_2.13, KRaft) on the driver's cores
+#   bench/soak-load.sh --visibility-sample 10           # watch one upload in 10 for visibility: the dashboard-like
+#                                                       # queries then cost the collector a tenth as much
 #
 # Other options (passed to dev.mpdiag.soak.LoadRamp): --start-agents N, --heap SIZE (collector -Xmx, 512m),
 # --out DIR (default collector/target/soak-load: collector logs and soak-load.txt). The chunks are captured once

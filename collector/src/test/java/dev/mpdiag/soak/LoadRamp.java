@@ -20,7 +20,7 @@ import java.util.Locale;
  */
 public final class LoadRamp {
     record Settings(long warmup, long seconds, int startAgents, int maxAgents, long intervalMillis, String cpus, String heap, Path out,
-            List<String> collectorOpts, Path jar, int cluster) {
+            List<String> collectorOpts, Path jar, int cluster, int watchEvery) {
     }
 
     private LoadRamp() {
@@ -47,7 +47,8 @@ public final class LoadRamp {
         return "usage: soak-load.sh [--seconds S (60)] [--warmup S (20)] [--max-agents N (1024)] [--start-agents N (16)]"
                 + " [--interval 5s] [--cpus LIST (0; none = unpinned)] [--heap SIZE (512m)] [--out DIR]"
                 + " [--collector-opts \"JVM OPTIONS\"] [--jar MPDIAG_JAR (to compare builds)]"
-                + " [--cluster MEMBERS (0: one collector; N: N serve --cluster members on the same CPUs, one Kafka broker)]";
+                + " [--cluster MEMBERS (0: one collector; N: N serve --cluster members on the same CPUs, one Kafka broker)]"
+                + " [--visibility-sample N (1: watch every upload's visibility; N: one in N, so the queries cost less)]";
     }
 
     static Settings parse(String[] args) {
@@ -62,6 +63,7 @@ public final class LoadRamp {
         List<String> collectorOpts = List.of();
         Path jar = Path.of("target", "mpdiag.jar");
         int cluster = 0;
+        int watchEvery = 1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -83,6 +85,7 @@ public final class LoadRamp {
                     case "--out" -> out = Path.of(v);
                     case "--jar" -> jar = Path.of(v);
                     case "--cluster" -> cluster = Integer.parseInt(v);
+                    case "--visibility-sample" -> watchEvery = Integer.parseInt(v);
                     case "--collector-opts" -> collectorOpts = List.of(v.trim().split("\\s+"));
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
@@ -105,7 +108,10 @@ public final class LoadRamp {
         if (cluster < 0 || cluster > 12) {
             throw new IllegalArgumentException("--cluster takes 0 to 12 members (the topic's default partitions)");
         }
-        return new Settings(warmup, seconds, start, max, interval, cpus, heap, out, collectorOpts, jar, cluster);
+        if (watchEvery < 1) {
+            throw new IllegalArgumentException("--visibility-sample must be 1 or more");
+        }
+        return new Settings(warmup, seconds, start, max, interval, cpus, heap, out, collectorOpts, jar, cluster, watchEvery);
     }
 
     /** "5s", "5000ms" or plain milliseconds. */
@@ -141,8 +147,9 @@ public final class LoadRamp {
         log.printf(Locale.ROOT, "uploads: %d real mpagent chunks of a Workload JVM (default profile, 5 s cuts), %d KB on "
                 + "average, replayed in turn, each moved in time to end at its cut%n",
                 chunks.chunks.size(), bytes / chunks.chunks.size() / 1024);
-        log.println("visible: GET /api/v1/series for the upload's process serves the upload's last point; "
-                + "falls behind: any rejection, retry, backlog, invisible upload, or p99 over 2 intervals");
+        log.println("visible: GET /api/v1/series for the upload's process serves the upload's last point"
+                + (s.watchEvery() > 1 ? " (asked for one acknowledged upload in " + s.watchEvery() + ")" : "")
+                + "; falls behind: any rejection, retry, backlog, invisible upload, or p99 over 2 intervals");
         log.println();
         List<LoadStats> rows = new ArrayList<>();
         LoadStats best = null;
@@ -203,7 +210,8 @@ public final class LoadRamp {
         Path data = Dirs.fresh(s.out().resolve("data"));
         try (ChildJvm c = new CollectorLaunch(port, data, s.out().resolve("collector-" + agents + ".log")).jar(jar)
                 .heap(s.heap()).pinnedTo(cpus).jvmOptions(s.collectorOpts()).start()) {
-            LoadStats st = LoadRun.run(port, c.process.pid(), chunks, agents, s.warmup(), s.seconds(), s.intervalMillis());
+            LoadStats st = LoadRun.run(List.of(port), List.of(c.process.pid()), chunks, agents, s.warmup(), s.seconds(),
+                    s.intervalMillis(), s.watchEvery());
             c.stop();
             log.println("   " + st.summary());
             log.println("   " + (st.keptUp() ? "kept up" : "FELL BEHIND: " + String.join("; ", st.fellBehind())));
@@ -239,7 +247,8 @@ public final class LoadRamp {
                     ClusterMembers.await(port, s.cluster());
                 }
                 double broker0 = ProcCpu.seconds(kafka.pid());
-                LoadStats st = LoadRun.run(ports, pids, chunks, agents, s.warmup(), s.seconds(), s.intervalMillis());
+                LoadStats st = LoadRun.run(ports, pids, chunks, agents, s.warmup(), s.seconds(), s.intervalMillis(),
+                        s.watchEvery());
                 double broker = ProcCpu.seconds(kafka.pid()) - broker0;
                 long acked = st.acknowledged;
                 log.printf(Locale.ROOT, "   broker: %.1f ms CPU per upload over the whole step (%d uploads acknowledged)%n",

@@ -35,15 +35,16 @@ final class LoadRun {
      */
     static LoadStats run(int port, long collectorPid, AgentChunks chunks, int agents, long warmupSeconds, long seconds,
             long intervalMillis) throws Exception {
-        return run(List.of(port), List.of(collectorPid), chunks, agents, warmupSeconds, seconds, intervalMillis);
+        return run(List.of(port), List.of(collectorPid), chunks, agents, warmupSeconds, seconds, intervalMillis, 1);
     }
 
     /**
      * As above against the members of a cluster: agent i starts at member i mod n (a plain load balancer); the
      * CPU time and /metrics counters are the members' sum, visibility and listing asked of the first member.
+     * watchEvery: the visibility of one acknowledged upload in that many is watched (1: every one).
      */
     static LoadStats run(List<Integer> ports, List<Long> collectorPids, AgentChunks chunks, int agents,
-            long warmupSeconds, long seconds, long intervalMillis) throws Exception {
+            long warmupSeconds, long seconds, long intervalMillis, int watchEvery) throws Exception {
         int port = ports.get(0);
         long interval = intervalMillis * 1_000_000L;
         Http http = new Http(port);
@@ -60,7 +61,7 @@ final class LoadRun {
         List<SimulatedAgent> sims = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         long started = System.currentTimeMillis() - 1_000;
-        try (VisibilityWatch watch = new VisibilityWatch(port, Math.min(agents, 128), 3 * intervalMillis)) {
+        try (VisibilityWatch watch = new VisibilityWatch(port, Math.min(agents, 128), 3 * intervalMillis, watchEvery)) {
             for (int i = 0; i < agents; i++) {
                 SimulatedAgent a = new SimulatedAgent(i, "soak-s" + i / PROCESSES_PER_SERVICE,
                         "host" + i % PROCESSES_PER_SERVICE, 10_000 + i, started - i, chunks, plan,

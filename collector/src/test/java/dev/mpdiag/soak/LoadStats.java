@@ -23,6 +23,8 @@ final class LoadStats {
     long steadyBusyAnswers;
     final int backlog;
     final int notVisible;
+    /** Acknowledged uploads whose visibility was watched: all of them, or one in N with --visibility-sample N. */
+    final int watched;
     final long bytes;
     final double[] sendToVisible;
     /** The same two past the warm-up (uploads cut after it): a fresh collector's JIT and its new processes excluded. */
@@ -64,6 +66,7 @@ final class LoadStats {
         int st = 0;
         int rej = 0;
         int invisible = 0;
+        int watched = 0;
         long b = 0;
         String rejection = null;
         List<Double> stv = new ArrayList<>();
@@ -83,6 +86,10 @@ final class LoadStats {
                 if (steady) {
                     steadyAck++;
                     steadyB += r.bytes;
+                }
+                watched += r.watched ? 1 : 0;
+                if (!r.watched) {
+                    continue; // not asked after (--visibility-sample): neither visible nor invisible
                 }
                 if (r.visibleNanos == 0) {
                     invisible++;
@@ -105,6 +112,7 @@ final class LoadStats {
         this.stored = st;
         this.rejected = rej;
         this.notVisible = invisible;
+        this.watched = watched;
         this.bytes = b;
         this.firstRejection = rejection;
         this.sendToVisible = sorted(stv);
@@ -193,11 +201,11 @@ final class LoadStats {
     String summary() {
         return String.format(Locale.ROOT, "%d agents: %d cuts, %d acknowledged (%d answered stored, the rest repeats of a "
                 + "timed-out attempt), %d rejected, %d retries (%d shed with 429, %d of them past the warm-up), "
-                + "backlog %d, %d never visible; send-to-visible over the whole run median %.0f p99 %.0f max %.0f ms; "
+                + "backlog %d, %d watched for visibility, %d of them never visible; send-to-visible over the whole run median %.0f p99 %.0f max %.0f ms; "
                 + "past the %.0f s warm-up (%.0f s): %.1f uploads/s, %.2f MB/s, send-to-visible median %.0f p99 %.0f "
                 + "max %.0f ms, cut-to-visible p99 %.0f max %.0f ms, collector CPU %.0f%% of a core (%.1f ms per upload), machine CPU pressure %.0f%%; "
                 + "send-to-ack median %.0f p99 %.0f ms; summarizing %.1f ms/upload; %.1f visibility queries per upload",
-                agents, cuts, acknowledged, stored, rejected, retries, busyAnswers, steadyBusyAnswers, backlog, notVisible,
+                agents, cuts, acknowledged, stored, rejected, retries, busyAnswers, steadyBusyAnswers, backlog, watched, notVisible,
                 percentile(sendToVisible, 50), percentile(sendToVisible, 99), percentile(sendToVisible, 100),
                 warmupSeconds, windowSeconds, uploadsPerSecond(), steadyBytes / windowSeconds / 1e6,
                 percentile(steadySendToVisible, 50), percentile(steadySendToVisible, 99),

@@ -17,6 +17,8 @@ final class UploadRecord {
     volatile long sentNanos;
     volatile long ackNanos;
     volatile long visibleNanos;
+    /** Whether the visibility watch asked after this upload (with --visibility-sample N, one in N is). */
+    volatile boolean watched;
     volatile int status;
     volatile boolean stored;
     volatile int attempts;

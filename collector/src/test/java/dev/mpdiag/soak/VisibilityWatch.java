@@ -24,13 +24,20 @@ final class VisibilityWatch implements AutoCloseable {
     private final Http http;
     private final long giveUpNanos;
     private final ExecutorService pool;
+    private final int every;
+    private final AtomicLong offered = new AtomicLong();
     final AtomicLong queries = new AtomicLong();
     final AtomicInteger errors = new AtomicInteger();
 
-    /** giveUpMillis: how long after its acknowledgement an upload may take to show before it counts as never visible. */
-    VisibilityWatch(int port, int threads, long giveUpMillis) {
+    /**
+     * giveUpMillis: how long after its acknowledgement an upload may take to show before it counts as never
+     * visible. every: watch one acknowledged upload in that many (1: all), so that the queries' own cost on the
+     * collector can be taken out of a run that measures ingest.
+     */
+    VisibilityWatch(int port, int threads, long giveUpMillis, int every) {
         this.http = new Http(port);
         this.giveUpNanos = giveUpMillis * 1_000_000L;
+        this.every = every;
         AtomicInteger n = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "soak-viewer-" + n.incrementAndGet());
@@ -40,6 +47,10 @@ final class VisibilityWatch implements AutoCloseable {
     }
 
     void watch(UploadRecord r) {
+        if (offered.getAndIncrement() % every != 0) {
+            return;
+        }
+        r.watched = true;
         try {
             pool.execute(() -> poll(r));
         } catch (java.util.concurrent.RejectedExecutionException e) {
