@@ -230,15 +230,10 @@ public final class CollectorServer implements AutoCloseable {
             c.routes.get("/mcp", mcp::get);
             c.routes.get("/api/v1", ctx -> Replies.json(ctx, Map.of("endpoints", ENDPOINTS, "docs", "docs/api.md")));
             c.routes.exception(ApiException.class, (e, ctx) -> {
-                if (e.status == 413) {
-                    answerThenLinger(ctx, e);
-                    return;
-                }
-                drainBody(ctx, config.maxUpload);
                 if (e.retryAfterSeconds > 0) {
                     ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds));
                 }
-                Replies.error(ctx, e.status, e.error, e.getMessage());
+                answerThenDrain(ctx, e, e.status == 413 ? LINGER_BYTES : config.maxUpload);
             });
             c.routes.exception(Exception.class, (e, ctx) -> {
                 log.accept("internal error on " + ctx.method() + " " + ctx.path() + ": " + e);
@@ -268,21 +263,21 @@ public final class CollectorServer implements AutoCloseable {
                 TimeUnit.SECONDS);
     }
 
-    /** How much more of a body refused with 413 is read and dropped after the answer (see answerThenLinger). */
+    /** How much more of a body refused with 413 is read and dropped after the answer (see answerThenDrain). */
     static final long LINGER_BYTES = 16 << 20;
 
     /**
-     * A 413 goes out at once (from the headers when Content-Length is over the cap), so a client that waits for
-     * the answer before sending the rest (the agent; curl with Expect: 100-continue) is not made to send what is
-     * refused. Then up to LINGER_BYTES more of the body are read and dropped: closing a connection with unread
-     * bytes resets it, and the reset can reach a client that is still sending before it has read the answer (the
-     * JDK's HttpClient then reports "header parser received no bytes"; 27 of 300 refused uploads in
-     * CollectorApiTest did). Past LINGER_BYTES the connection is cut, so a sender cannot hold a request thread
-     * for as long as it likes by sending a huge body.
+     * Every refusal is answered at once (a 413 from the headers when Content-Length is over the cap), so a client
+     * that waits for the answer before sending the rest (the agent; curl with Expect: 100-continue) is not made to
+     * send what is refused. Then what is left of the body, up to limit, is read and dropped: closing a connection
+     * with unread bytes resets it, and the reset can reach a client that is still sending before it has read the
+     * answer (the JDK's HttpClient then reports "header parser received no bytes": 27 of 300 refused uploads did
+     * in a loop like CollectorApiTest's). For a 413 the limit is LINGER_BYTES, past which the connection is cut,
+     * so a sender cannot hold a request thread for as long as it likes with a huge body.
      */
-    private static void answerThenLinger(io.javalin.http.Context ctx, ApiException e) {
+    private static void answerThenDrain(io.javalin.http.Context ctx, ApiException e, long limit) {
         byte[] body = Replies.errorBody(e.error, e.getMessage());
-        ctx.status(413).contentType("application/json");
+        ctx.status(e.status).contentType("application/json");
         ctx.res().setContentLength(body.length);
         try {
             ctx.res().getOutputStream().write(body);
@@ -291,15 +286,11 @@ public final class CollectorServer implements AutoCloseable {
             return;
         }
         if (!"100-continue".equalsIgnoreCase(ctx.header("Expect"))) {
-            drainBody(ctx, LINGER_BYTES);
+            drainBody(ctx, limit);
         }
     }
 
-    /**
-     * Reads what is left of a refused request's body (up to the upload cap) before answering: a request refused
-     * from its headers (a bad identity, a missing token) would otherwise be answered and its connection closed
-     * with the body unread, and a client still writing it sees a broken pipe instead of the 4xx that says why.
-     */
+    /** Reads and drops what is left of a refused request's body, up to max (see answerThenDrain). */
     private static void drainBody(io.javalin.http.Context ctx, long max) {
         if (ctx.req().getContentLengthLong() == 0 || ctx.method() == io.javalin.http.HandlerType.GET) {
             return;
