@@ -366,5 +366,6 @@ public final class CollectorServer implements AutoCloseable {
         }
         // After the server stopped taking uploads, so the last health and last-seen times are on disk.
         store.flushMeta(log);
+        store.close();
     }
 }

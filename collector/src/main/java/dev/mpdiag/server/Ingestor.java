@@ -3,7 +3,6 @@ package dev.mpdiag.server;
 import dev.mpdiag.engine.ChunkSummarizer;
 import dev.mpdiag.engine.JvmInfo;
 import dev.mpdiag.engine.Summary;
-import dev.mpdiag.engine.SummaryCodec;
 import dev.mpdiag.jfr.ChunkSplitter;
 import dev.mpdiag.jfr.JfrFormatException;
 import dev.mpdiag.server.api.FormFields;
@@ -104,19 +103,19 @@ public final class Ingestor {
         });
         // When every chunk was a repeat, the seq is still stored (with no chunks) so a retry stays idempotent.
         long[] startArray = starts.stream().mapToLong(Long::longValue).toArray();
-        byte[] encoded = SummaryCodec.encode(summary);
         StoredEntry e;
         synchronized (p) {
-            e = p.store(seq, fresh, startArray, chunks.get(0).getLong(CHUNK_START_NANOS), summary, encoded, last,
+            e = p.store(seq, fresh, startArray, chunks.get(0).getLong(CHUNK_START_NANOS), summary, last,
                     System.currentTimeMillis());
             if (e == null) {
                 duplicates.incrementAndGet();
                 touch(p, update, null, last, arrived);
                 return new Result(identity.id(), seq, false, 0, 0);
             }
+            // Under the process's lock: a query that sees the new entry finds its summary in memory.
+            store.stored(p, seq, summary);
             touch(p, update, summary.jvm, last, arrived);
         }
-        store.cache.put(p.id(), seq, summary, encoded.length);
         uploads.incrementAndGet();
         bytes.addAndGet(e.bytes());
         return new Result(identity.id(), seq, true, fresh.size(), e.bytes());

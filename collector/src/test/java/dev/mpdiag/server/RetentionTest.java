@@ -30,8 +30,21 @@ class RetentionTest {
         chunks = CollectorApiTest.chunksOf(dev.mpdiag.testing.Recordings.jdk17MultiChunk());
     }
 
-    Store fill(int processes) throws Exception {
+    private final List<Store> opened = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void close() {
+        opened.forEach(Store::close); // its summary writer is done before the folder is deleted
+    }
+
+    Store open() throws Exception {
         Store store = Store.open(data, 1 << 26, w -> { });
+        opened.add(store);
+        return store;
+    }
+
+    Store fill(int processes) throws Exception {
+        Store store = open();
         Ingestor in = new Ingestor(store);
         for (int p = 0; p < processes; p++) {
             for (int i = 0; i < 4; i++) {
@@ -58,7 +71,7 @@ class RetentionTest {
             }
         }
         long before = store.totalBytes();
-        Store reopened = Store.open(data, 1 << 26, w -> { });
+        Store reopened = open();
         assertEquals(before, reopened.totalBytes(), "the deletions are what a restart sees");
     }
 

@@ -127,8 +127,10 @@ final class LoadRun {
         double uploads = metrics1[1] - metrics0[1];
         double summarizeMillis = uploads > 0 ? 1000 * (metrics1[0] - metrics0[0]) / uploads : -1; // NaN if unknown
         double cpuPercent = cpu0 < 0 || cpu1 < 0 ? -1 : 100.0 * (cpu1 - cpu0) / cpuWindow;
+        int[] listed = listedMismatches(http, sims);
         LoadStats stats = new LoadStats(agents, intervalMillis, warmupSeconds, window, steadyFrom, all, retries,
-                backlog, cpuPercent, summarizeMillis, listedMismatches(http, sims));
+                backlog, cpuPercent, summarizeMillis, listed[0]);
+        stats.listedFewer = listed[1];
         stats.busyAnswers = busy;
         stats.visibilityQueries = watch.queries.get();
         stats.steadyBusyAnswers = steadyBusy;
@@ -141,27 +143,28 @@ final class LoadRun {
     /**
      * Processes whose listed upload count is not the number of their uploads acknowledged: each acknowledged seq
      * must be stored exactly once, whether the attempt that stored it got the answer or timed out and a retry
-     * got {@code "stored": false}.
+     * got {@code "stored": false}. Returns {mismatched, of them listing fewer}, or {-1, 0} without an answer.
      */
-    private static int listedMismatches(Http http, List<SimulatedAgent> sims) throws InterruptedException {
+    private static int[] listedMismatches(Http http, List<SimulatedAgent> sims) throws InterruptedException {
         Map<String, Long> listed = new HashMap<>();
         JsonNode processes;
         try {
             processes = http.get("/api/v1/processes").json().get("processes");
         } catch (java.io.IOException e) {
-            return -1;
+            return new int[] {-1, 0};
         }
         for (JsonNode p : processes) {
             listed.put(p.get("id").asText(), p.get("data").get("uploads").asLong());
         }
         int bad = 0;
+        int fewer = 0;
         for (SimulatedAgent a : sims) {
             long acknowledged = a.records.stream().filter(UploadRecord::acknowledged).count();
-            if (listed.getOrDefault(a.processId(), 0L) != acknowledged) {
-                bad++;
-            }
+            long n = listed.getOrDefault(a.processId(), 0L);
+            bad += n != acknowledged ? 1 : 0;
+            fewer += n < acknowledged ? 1 : 0;
         }
-        return bad;
+        return new int[] {bad, fewer};
     }
 
     /** The collectors' CPU seconds so far, summed; -1 when any is unknown. */

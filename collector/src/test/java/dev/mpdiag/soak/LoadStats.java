@@ -41,6 +41,12 @@ final class LoadStats {
     final double summarizeMillisPerUpload;
     /** Simulated processes whose stored upload count in /api/v1/processes differs from what was acknowledged. */
     final int listedMismatches;
+    /**
+     * Of those, processes that list fewer uploads than they had acknowledged: an acknowledged upload lost. The
+     * others list more: an attempt the collector stored whose answer the agent never got, and the run ended
+     * before its retry.
+     */
+    int listedFewer;
     final String firstRejection;
     /** Share of the window in which some task on the machine waited for a CPU (/proc/pressure/cpu), or -1. */
     double cpuPressure = -1;
@@ -181,7 +187,9 @@ final class LoadStats {
             why.add("GET /api/v1/processes did not answer in 60 s after the run");
         }
         if (listedMismatches > 0) {
-            why.add(listedMismatches + " processes list a different upload count than they had acknowledged");
+            why.add(listedMismatches + " processes list a different upload count than they had acknowledged ("
+                    + listedFewer + " fewer: lost; " + (listedMismatches - listedFewer)
+                    + " more: stored, the answer lost and not retried before the end)");
         }
         if (percentile(steadyCutToVisible, 99) > limit) {
             why.add(String.format(Locale.ROOT, "cut-to-visible p99 %.0f ms > 2 intervals",

@@ -21,7 +21,8 @@ import java.util.function.Consumer;
 /**
  * One process's folder: process.json, an append-only index of acknowledged uploads, and per upload its JFR
  * chunks ({@code SEQ.jfr}) and the engine's summary of them ({@code SEQ.sum}). An upload is acknowledged only
- * once its index line is fsynced, so what the index lists is what was acknowledged.
+ * once its chunks and its index line are fsynced, so what the index lists is what was acknowledged. The summary
+ * is derived data, written after the acknowledgement and made again from the chunks when it is missing.
  */
 public final class ProcessStore {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -123,14 +124,15 @@ public final class ProcessStore {
     }
 
     /**
-     * Stores an upload durably: chunk file and summary written and fsynced, the folder fsynced once for both new
-     * names, then the index line appended and fsynced: four fsyncs where a write-and-rename of each file took
-     * five, and no renames. The files need no rename to be safe: they are new names only the index can make
-     * real, and {@link #load} deletes one the index does not list (a crash before the acknowledgement).
+     * Stores an upload durably: chunk file written and fsynced, the folder fsynced for its new name, then the
+     * index line appended and fsynced: three fsyncs, no renames. The chunk file needs no rename to be safe: it
+     * is a new name only the index can make real, and {@link #load} deletes one the index does not list (a
+     * crash before the acknowledgement). The summary is not written here: it is derived from the chunks, and
+     * {@link SummaryWriter} writes it after the acknowledgement ({@link #writeSummary}).
      * Returns the entry, or null when seq is already stored (a retry after a lost acknowledgement).
      */
     public synchronized StoredEntry store(long seq, List<ByteBuffer> chunks, long[] starts, long firstStartNanos,
-            Summary summary, byte[] encodedSummary, boolean last, long nowMillis) throws IOException {
+            Summary summary, boolean last, long nowMillis) throws IOException {
         if (entries.containsKey(seq)) {
             return null;
         }
@@ -139,7 +141,6 @@ public final class ProcessStore {
             size += c.remaining();
         }
         DurableFiles.writeUnlisted(chunkFile(seq), chunks);
-        DurableFiles.writeUnlisted(summaryFile(seq), List.of(ByteBuffer.wrap(encodedSummary)));
         DurableFiles.syncDirectory(dir);
         boolean covered = summary.startNanos() <= summary.endNanos();
         long start = covered ? summary.startNanos() : firstStartNanos;
@@ -148,6 +149,16 @@ public final class ProcessStore {
         DurableFiles.append(dir.resolve(INDEX), e.toLine().getBytes(StandardCharsets.UTF_8));
         remember(e);
         return e;
+    }
+
+    /**
+     * Writes an upload's encoded summary, not fsynced: after a crash a missing or damaged one is made again from
+     * the chunks ({@link #readSummary}). Skipped when retention deleted the upload meanwhile.
+     */
+    synchronized void writeSummary(long seq, byte[] encoded) throws IOException {
+        if (entries.containsKey(seq)) {
+            DurableFiles.write(summaryFile(seq), encoded, false);
+        }
     }
 
     /** Saves process.json now; fsynced when sync (a new process: its folder is not real until this file is). */
@@ -213,7 +224,8 @@ public final class ProcessStore {
 
     /**
      * Reads the stored summary of an upload. One the engine can no longer read (written by an older version,
-     * or damaged) is made again from the upload's chunks, which are the truth, and saved.
+     * damaged, or never written: a crash before {@link SummaryWriter} got to it) is made again from the upload's
+     * chunks, which are the truth, and saved.
      */
     Summary readSummary(long seq) throws IOException {
         try {
@@ -229,7 +241,7 @@ public final class ProcessStore {
             } catch (JfrFormatException e) {
                 throw new IOException(meta.id + " #" + seq + ": chunk unreadable: " + e.getMessage(), e);
             }
-            DurableFiles.write(summaryFile(seq), SummaryCodec.encode(s), true);
+            writeSummary(seq, SummaryCodec.encode(s));
             return s;
         }
     }

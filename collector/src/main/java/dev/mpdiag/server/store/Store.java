@@ -1,5 +1,6 @@
 package dev.mpdiag.server.store;
 
+import dev.mpdiag.engine.Summary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,23 +15,25 @@ import java.util.function.Consumer;
  * The collector's data directory: {@code processes/<id>/} per process. Everything the collector knows is
  * rebuilt from here at start.
  */
-public final class Store {
+public final class Store implements AutoCloseable {
     private final Path root;
     private final Path processesDir;
     // Room for a few hundred processes from the start: getOrCreate holds a bin's lock while it creates a folder,
     // and a roomier table means fewer new processes share a bin (and wait for each other's fsyncs).
     private final ConcurrentHashMap<String, ProcessStore> processes = new ConcurrentHashMap<>(512);
     public final SummaryCache cache;
+    private final SummaryWriter summaries;
 
-    private Store(Path root, long cacheBytes) {
+    private Store(Path root, long cacheBytes, Consumer<String> warn) {
         this.root = root;
         this.processesDir = root.resolve("processes");
         this.cache = new SummaryCache(cacheBytes);
+        this.summaries = new SummaryWriter(cache, warn);
     }
 
     /** Opens (creating if needed) a data directory and loads every process in it. */
     public static Store open(Path root, long cacheBytes, Consumer<String> warn) throws IOException {
-        Store s = new Store(root.toAbsolutePath().normalize(), cacheBytes);
+        Store s = new Store(root.toAbsolutePath().normalize(), cacheBytes, warn);
         Files.createDirectories(s.processesDir);
         try (var dirs = Files.list(s.processesDir)) {
             for (Path d : (Iterable<Path>) dirs::iterator) {
@@ -99,6 +102,20 @@ public final class Store {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /**
+     * Takes the summary of an upload {@link ProcessStore#store} just stored: served from memory at once, written
+     * to disk after the upload's acknowledgement.
+     */
+    public void stored(ProcessStore p, long seq, Summary summary) {
+        summaries.submit(p, seq, summary);
+    }
+
+    /** Writes the summaries still waiting to be written. */
+    @Override
+    public void close() {
+        summaries.close();
     }
 
     /** Writes the process.json of each process whose meta changed since (see {@link ProcessStore#metaChanged}). */

@@ -2,6 +2,7 @@ package dev.mpdiag.server.store;
 
 import dev.mpdiag.engine.Summary;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,6 +11,9 @@ import java.util.Map;
  * Recently used chunk summaries, bounded by their encoded size on disk (a proxy for their heap), so
  * queries over the last minutes never touch the disk while memory stays bounded however much is stored.
  * Cached summaries are shared: callers merge them into a fresh Summary and never modify them.
+ * <p>
+ * A summary just made at ingest is pending until {@link SummaryWriter} has written it: it is served from here
+ * but never evicted (the disk does not have it yet). The writer bounds how many are pending.
  */
 public final class SummaryCache {
     private record Key(String process, long seq) {
@@ -28,6 +32,7 @@ public final class SummaryCache {
 
     private final long maxWeight;
     private final LinkedHashMap<Key, Held> map = new LinkedHashMap<>(256, 0.75f, true);
+    private final HashMap<Key, Summary> pending = new HashMap<>();
     private long weight;
     private long hits;
     private long misses;
@@ -44,15 +49,41 @@ public final class SummaryCache {
                 hits++;
                 return h.summary;
             }
+            Summary unwritten = pending.get(k);
+            if (unwritten != null) {
+                hits++;
+                return unwritten;
+            }
             misses++;
         }
         Summary s = p.readSummary(e.seq());
-        put(p.id(), e.seq(), s, java.nio.file.Files.size(p.summaryFile(e.seq())));
+        try {
+            put(p.id(), e.seq(), s, java.nio.file.Files.size(p.summaryFile(e.seq())));
+        } catch (java.nio.file.NoSuchFileException deletedMeanwhile) {
+            // Retention removed the upload while it was read: served this once, not kept.
+        }
         return s;
     }
 
-    /** Adds a summary just made at ingest, so the first query after an upload finds it in memory. */
-    public synchronized void put(String process, long seq, Summary s, long encodedBytes) {
+    /** Holds a summary just made at ingest until it is written, so the first query after an upload finds it. */
+    synchronized void putPending(String process, long seq, Summary s) {
+        pending.put(new Key(process, seq), s);
+    }
+
+    /** The summary is on disk now (or could not be written, and will be made again from its chunks if asked). */
+    synchronized void written(String process, long seq, long encodedBytes) {
+        Summary s = pending.remove(new Key(process, seq));
+        if (s != null && encodedBytes > 0) { // 0: it could not even be encoded, so its weight is unknown
+            put(process, seq, s, encodedBytes);
+        }
+    }
+
+    synchronized int pending() {
+        return pending.size();
+    }
+
+    /** Adds a summary that is on disk, weighed by its encoded size. */
+    synchronized void put(String process, long seq, Summary s, long encodedBytes) {
         long w = encodedBytes * HEAP_PER_ENCODED_BYTE;
         Held old = map.put(new Key(process, seq), new Held(s, w));
         weight += w - (old == null ? 0 : old.weight);
@@ -68,6 +99,7 @@ public final class SummaryCache {
     }
 
     public synchronized void evict(String process, long seq) {
+        pending.remove(new Key(process, seq));
         Held h = map.remove(new Key(process, seq));
         if (h != null) {
             weight -= h.weight;
