@@ -227,9 +227,10 @@ public final class ProcessStore {
      * damaged, or never written: a crash before {@link SummaryWriter} got to it) is made again from the upload's
      * chunks, which are the truth, and saved.
      */
-    Summary readSummary(long seq) throws IOException {
+    ReadSummary readSummary(long seq) throws IOException {
         try {
-            return SummaryCodec.decode(Files.readAllBytes(summaryFile(seq)));
+            byte[] stored = Files.readAllBytes(summaryFile(seq));
+            return new ReadSummary(SummaryCodec.decode(stored), stored.length);
         } catch (IOException unreadable) {
             Summary s = new Summary();
             try {
@@ -241,9 +242,14 @@ public final class ProcessStore {
             } catch (JfrFormatException e) {
                 throw new IOException(meta.id + " #" + seq + ": chunk unreadable: " + e.getMessage(), e);
             }
-            writeSummary(seq, SummaryCodec.encode(s));
-            return s;
+            byte[] encoded = SummaryCodec.encode(s);
+            writeSummary(seq, encoded);
+            return new ReadSummary(s, encoded.length);
         }
+    }
+
+    /** A summary read back, and the size of its encoded form (what the cache weighs it by). */
+    record ReadSummary(Summary summary, long encodedBytes) {
     }
 
     /** Deletes the given uploads (retention): index first, so a crash midway never lists a deleted file. */

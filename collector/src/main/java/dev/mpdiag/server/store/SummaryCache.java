@@ -56,13 +56,9 @@ public final class SummaryCache {
             }
             misses++;
         }
-        Summary s = p.readSummary(e.seq());
-        try {
-            put(p.id(), e.seq(), s, java.nio.file.Files.size(p.summaryFile(e.seq())));
-        } catch (java.nio.file.NoSuchFileException deletedMeanwhile) {
-            // Retention removed the upload while it was read: served this once, not kept.
-        }
-        return s;
+        ProcessStore.ReadSummary read = p.readSummary(e.seq());
+        put(p.id(), e.seq(), read.summary(), read.encodedBytes());
+        return read.summary();
     }
 
     /** Holds a summary just made at ingest until it is written, so the first query after an upload finds it. */
