@@ -232,7 +232,10 @@ for mb in $SIZES; do
     rm -f "$mpdiag_out"
     # mpdiag as users run it (bin/mpdiag, which picks the JIT setting), and the bare jar with the JVM's defaults
     mpdiag_cmd=(env "MPDIAG_JAVA_OPTS=-Xmx${mpdiag_xmx}m" "$REPO/bin/mpdiag" flame "$file" --type cpu --format collapsed -o "$mpdiag_out")
+    # java -jar as a user types it: analyze, flame and diff then start a second JVM with bin/mpdiag's flags
+    # (dev.mpdiag.cli.Launch); mpdiag-jar1 keeps the command in the first JVM, with the JVM's defaults
     mpdiag_jar_cmd=(java "-Xmx${mpdiag_xmx}m" -jar "$MPDIAG_JAR" flame "$file" --type cpu --format collapsed -o "$mpdiag_out")
+    mpdiag_jar1_cmd=(env MPDIAG_NO_RELAUNCH=1 "${mpdiag_jar_cmd[@]}")
     # bin/mpdiag without its class-data-sharing archive, to show what the archive is worth
     mpdiag_nocds_cmd=(env "MPDIAG_NO_CDS=1" "${mpdiag_cmd[@]:1}")
     if [ ! -f "$MPDIAG_JAR" ]; then
@@ -265,6 +268,7 @@ for mb in $SIZES; do
         if [ "$mpdiag_state" = on ]; then
             timed mpdiag "${mpdiag_cmd[@]}" || true
             timed mpdiag-jar "${mpdiag_jar_cmd[@]}" || true
+            timed mpdiag-jar1 "${mpdiag_jar1_cmd[@]}" || true
             timed mpdiag-nocds "${mpdiag_nocds_cmd[@]}" || true
         fi
         converter_cmd "$conv_xmx" "$file" "$conv_out"
@@ -278,13 +282,14 @@ for mb in $SIZES; do
     echo "== $(basename "$file"): $size MB, $chunks chunks, $events events," \
         "jdk.ExecutionSample $exec_samples, jdk.NativeMethodSample ${native_samples:-0} =="
     printf "%-12s %8s %8s %8s %9s %5s  %s\n" tool wall_s cpu_s rss_MB MB/s runs -Xmx
-    for tool in cat mpdiag mpdiag-nocds mpdiag-jar converter jmc; do
+    for tool in cat mpdiag mpdiag-nocds mpdiag-jar mpdiag-jar1 converter jmc; do
         n=$(runs "$tool")
         case $tool in
             cat) xmx="(page cache warm, for scale)" ;;
             mpdiag) xmx="${mpdiag_xmx}m (bin/mpdiag)"; [ "$mpdiag_state" = on ] || xmx="$mpdiag_state" ;;
             mpdiag-nocds) xmx="${mpdiag_xmx}m (bin/mpdiag, MPDIAG_NO_CDS=1)"; [ "$mpdiag_state" = on ] || xmx="$mpdiag_state" ;;
-            mpdiag-jar) xmx="${mpdiag_xmx}m (java -jar, default JIT)"; [ "$mpdiag_state" = on ] || xmx="$mpdiag_state" ;;
+            mpdiag-jar) xmx="${mpdiag_xmx}m (java -jar: a second, tuned JVM)"; [ "$mpdiag_state" = on ] || xmx="$mpdiag_state" ;;
+            mpdiag-jar1) xmx="${mpdiag_xmx}m (java -jar, MPDIAG_NO_RELAUNCH=1: one JVM, default JIT)"; [ "$mpdiag_state" = on ] || xmx="$mpdiag_state" ;;
             converter) xmx="${conv_xmx}m" ;;
             jmc) xmx="${jmc_xmx}m" ;;
         esac
@@ -299,7 +304,7 @@ for mb in $SIZES; do
             'BEGIN {mbs = w > 0 ? sprintf("%.1f", s / w) : sprintf(">%.0f", s / 0.01)  # time(1) counts in 10 ms
                     printf "%-12s %8.2f %8.2f %8.0f %9s %5d  %s\n", t, w, c, r / 1024, mbs, n, x}'
     done
-    for tool in cat mpdiag mpdiag-nocds mpdiag-jar converter jmc; do
+    for tool in cat mpdiag mpdiag-nocds mpdiag-jar mpdiag-jar1 converter jmc; do
         [ "$(runs "$tool")" -eq 0 ] || echo "  $tool wall per run: $(awk -v t="$tool" '$1 == t {printf "%s ", $2}' "$RESULTS")"
     done
     mp_wall=$(median 2 mpdiag)
@@ -307,6 +312,7 @@ for mb in $SIZES; do
     jmc_wall=$(median 2 jmc)
     echo "wall(converter)/wall(mpdiag) = $(ratio "$conv_wall" "$mp_wall") (median of per-round ratios $(paired_ratio converter mpdiag))" \
         "  wall(converter)/wall(mpdiag-jar) = $(ratio "$conv_wall" "$(median 2 mpdiag-jar)") ($(paired_ratio converter mpdiag-jar))" \
+        "  wall(converter)/wall(mpdiag-jar1) = $(ratio "$conv_wall" "$(median 2 mpdiag-jar1)") ($(paired_ratio converter mpdiag-jar1))" \
         "  wall(mpdiag-nocds)/wall(mpdiag) = $(ratio "$(median 2 mpdiag-nocds)" "$mp_wall") ($(paired_ratio mpdiag-nocds mpdiag))" \
         "  wall(jmc)/wall(mpdiag) = $(ratio "$jmc_wall" "$mp_wall") ($(paired_ratio jmc mpdiag))" \
         "  wall(jmc)/wall(converter) = $(ratio "$jmc_wall" "$conv_wall") ($(paired_ratio jmc converter))"

@@ -36,7 +36,7 @@ mkdir -p "$work"
 run() {
     local list=$1
     shift
-    "$java_bin" -XX:DumpLoadedClassList="$work/$list.classes" -XX:TieredStopAtLevel=1 -jar "$jar" "$@" \
+    "$java_bin" -XX:DumpLoadedClassList="$work/$list.classes" -XX:TieredStopAtLevel=1 -Dmpdiag.jvm=tuned -jar "$jar" "$@" \
         > "$work/$list.out" 2>&1
 }
 
