@@ -148,7 +148,22 @@ final class AnalyzeCommand implements Callable<Integer> {
         return total;
     }
 
+    /**
+     * JMC's loader logs skipped damaged chunks with stack traces through java.util.logging; the CLI reports those
+     * as one-line warnings of its own. Turned off when JMC is first run, not at start: setting java.util.logging
+     * up takes about 35 ms (BENCHMARKS.md "Start-up"), which flame, diff and analyze --jmc off need not pay.
+     * Held in a field: java.util.logging keeps loggers weakly.
+     */
+    private static final class JmcLogging {
+        private static final java.util.logging.Logger JMC = java.util.logging.Logger.getLogger("org.openjdk.jmc");
+
+        static void off() {
+            JMC.setLevel(java.util.logging.Level.OFF);
+        }
+    }
+
     private static List<JmcFinding> runJmc(ProcessSummary p) throws Exception {
+        JmcLogging.off();
         JmcRuleRunner runner = new JmcRuleRunner();
         if (p.sources().size() == 1) {
             return runner.run(Path.of(p.sources().get(0)));

@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 /** Entry point of the mpdiag command line. */
 @Command(name = "mpdiag", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Profiles and diagnoses multi-process Java services from Java Flight Recorder data.",
-        subcommands = {AnalyzeCommand.class, FlameCommand.class, DiffCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 a --fail-on gate was reached, 2 bad input or usage."})
+        footer = {"", "Exit codes: 0 ok, 1 a --fail-on gate was reached, 2 bad input or usage.",
+            "", "Run as java -jar, analyze, flame and diff start a second JVM with bin/mpdiag's flags (faster for",
+            "a command of seconds); MPDIAG_NO_RELAUNCH=1 keeps one JVM, MPDIAG_DEBUG=1 prints its command line."})
 public final class Main implements Runnable {
     public static final int EXIT_GATE = 1;
     public static final int EXIT_BAD_INPUT = 2;
@@ -21,18 +22,17 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
-    // JMC's loader logs skipped damaged chunks with stack traces through java.util.logging; the CLI
-    // reports those as one-line warnings of its own. Held in a field: JUL keeps loggers weakly.
-    private static final java.util.logging.Logger JMC_LOG = java.util.logging.Logger.getLogger("org.openjdk.jmc");
-
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     /** Runs the CLI and returns its exit code; tests call this in-process. */
     public static int run(String... args) {
-        JMC_LOG.setLevel(java.util.logging.Level.OFF);
+        if (System.getProperty(CONVERTER_EXCLUDES) == null) {
+            System.setProperty(CONVERTER_EXCLUDES, UNUSED_CONVERTERS);
+        }
         CommandLine cl = new CommandLine(new Main());
+        addCommands(cl, args.length > 0 ? args[0] : null);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof dev.mpdiag.engine.InputException ie) {
                 cmd.getErr().println("mpdiag: " + ie.input + ": " + ie.reason);
@@ -63,6 +63,36 @@ public final class Main implements Runnable {
             return EXIT_BAD_INPUT;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * picocli registers converters for java.time and java.sql types by reflection when a CommandLine is made,
+     * loading about a hundred classes (20-30 ms at start, BENCHMARKS.md "Start-up"). No option of mpdiag has
+     * such a type (durations and sizes are parsed by mpdiag itself), so they are left out.
+     */
+    private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
+    private static final String UNUSED_CONVERTERS = "java\\.time\\..*,java\\.sql\\..*";
+
+    /** The commands, in the order help lists them. */
+    private static final Object[][] COMMANDS = {
+        {"analyze", AnalyzeCommand.class}, {"flame", FlameCommand.class}, {"diff", DiffCommand.class},
+        {"serve", ServeCommand.class}, {"help", CommandLine.HelpCommand.class}};
+
+    /**
+     * Only the command named first when it is one: picocli builds a command's model from its annotations by
+     * reflection when it is added, about 40 ms for all of them at start (BENCHMARKS.md "Start-up"), and a run uses
+     * one. Help, usage errors and anything else get them all, so listings and suggestions are complete.
+     */
+    private static void addCommands(CommandLine cl, String first) {
+        for (Object[] c : COMMANDS) {
+            if (c[0].equals(first) && !"help".equals(first)) {
+                cl.addSubcommand((String) c[0], (Class<?>) c[1]);
+                return;
+            }
+        }
+        for (Object[] c : COMMANDS) {
+            cl.addSubcommand((String) c[0], (Class<?>) c[1]);
+        }
     }
 
     /** Bad usage found after parsing (conflicting options, an unwritable output). */
