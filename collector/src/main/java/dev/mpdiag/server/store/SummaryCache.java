@@ -57,6 +57,8 @@ public final class SummaryCache {
             misses++;
         }
         ProcessStore.ReadSummary read = p.readSummary(e.seq());
+        // Cached even when retention is deleting this upload meanwhile: queries find summaries through the index's
+        // entries, so that one is never served again; it only holds its weight in the budget until evicted.
         put(p.id(), e.seq(), read.summary(), read.encodedBytes());
         return read.summary();
     }

@@ -12,9 +12,9 @@ import java.util.function.Consumer;
  * <p>
  * A summary is derived data: {@link ProcessStore#readSummary} makes it again from the upload's chunks when its
  * file is missing or damaged. So it needs neither an fsync nor a place on the request path, where encoding it
- * (6.4% of the collector's CPU samples at 768 agents in BENCHMARKS.md's profile) and writing and fsyncing its file held every upload up. Until
- * written, the summary is served from the cache's pending set. At most {@link #MAX_QUEUED} wait: past that the
- * uploading thread writes its own (back-pressure instead of a growing heap).
+ * (6.4% of the collector's CPU samples at 768 agents in BENCHMARKS.md's profile) and writing and fsyncing its
+ * file held every upload up. Until written, the summary is served from the cache's pending set. At most
+ * {@link #MAX_QUEUED} wait: past that the uploading thread writes its own (back-pressure instead of a growing heap).
  */
 final class SummaryWriter implements AutoCloseable {
     static final int MAX_QUEUED = 64;
