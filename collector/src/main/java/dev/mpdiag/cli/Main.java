@@ -1,5 +1,6 @@
 package dev.mpdiag.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,8 +8,9 @@ import picocli.CommandLine.Command;
 @Command(name = "mpdiag", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Profiles and diagnoses multi-process Java services from Java Flight Recorder data.",
         footer = {"", "Exit codes: 0 ok, 1 a --fail-on gate was reached, 2 bad input or usage.",
-            "", "Run as java -jar, analyze, flame and diff start a second JVM with bin/mpdiag's flags (faster for",
-            "a command of seconds); MPDIAG_NO_RELAUNCH=1 keeps one JVM, MPDIAG_DEBUG=1 prints its command line."})
+            "", "Run as java -jar, analyze, flame and diff start a second JVM with",
+            "bin/mpdiag's flags, faster for a command of seconds. MPDIAG_NO_RELAUNCH=1",
+            "keeps one JVM; MPDIAG_DEBUG=1 prints its command line."})
 public final class Main implements Runnable {
     public static final int EXIT_GATE = 1;
     public static final int EXIT_BAD_INPUT = 2;
@@ -67,31 +69,37 @@ public final class Main implements Runnable {
 
     /**
      * picocli registers converters for java.time and java.sql types by reflection when a CommandLine is made,
-     * loading about a hundred classes (20-30 ms at start, BENCHMARKS.md "Start-up"). No option of mpdiag has
-     * such a type (durations and sizes are parsed by mpdiag itself), so they are left out.
+     * loading those packages' classes at every start. No option of mpdiag has such a type (durations and sizes
+     * are parsed by mpdiag itself), so they are left out.
      */
     private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
     private static final String UNUSED_CONVERTERS = "java\\.time\\..*,java\\.sql\\..*";
 
+    private record NamedCommand(String name, Class<?> type) {
+    }
+
     /** The commands, in the order help lists them. */
-    private static final Object[][] COMMANDS = {
-        {"analyze", AnalyzeCommand.class}, {"flame", FlameCommand.class}, {"diff", DiffCommand.class},
-        {"serve", ServeCommand.class}, {"help", CommandLine.HelpCommand.class}};
+    private static final List<NamedCommand> COMMANDS = List.of(new NamedCommand("analyze", AnalyzeCommand.class),
+            new NamedCommand("flame", FlameCommand.class), new NamedCommand("diff", DiffCommand.class),
+            new NamedCommand("serve", ServeCommand.class), new NamedCommand("help", CommandLine.HelpCommand.class));
 
     /**
-     * Only the command named first when it is one: picocli builds a command's model from its annotations by
-     * reflection when it is added, about 40 ms for all of them at start (BENCHMARKS.md "Start-up"), and a run uses
-     * one. Help, usage errors and anything else get them all, so listings and suggestions are complete.
+     * Only the command named first, when it is one: picocli builds a command's model from its annotations by
+     * reflection when it is added, and a run uses one. With the converters above, a flame run loads 1,551
+     * classes instead of 1,716 (BENCHMARKS.md "Start-up"). Help, usage errors and anything else get every
+     * command, so listings and suggestions are whole.
      */
     private static void addCommands(CommandLine cl, String first) {
-        for (Object[] c : COMMANDS) {
-            if (c[0].equals(first) && !"help".equals(first)) {
-                cl.addSubcommand((String) c[0], (Class<?>) c[1]);
-                return;
+        if (!"help".equals(first)) {
+            for (NamedCommand c : COMMANDS) {
+                if (c.name().equals(first)) {
+                    cl.addSubcommand(c.name(), c.type());
+                    return;
+                }
             }
         }
-        for (Object[] c : COMMANDS) {
-            cl.addSubcommand((String) c[0], (Class<?>) c[1]);
+        for (NamedCommand c : COMMANDS) {
+            cl.addSubcommand(c.name(), c.type());
         }
     }
 

@@ -64,8 +64,10 @@ class TunedJvmIT {
         Path rec = Recordings.jdk17();
         Path tuned = tmp.resolve("tuned.collapsed");
         Path one = tmp.resolve("one.collapsed");
-        Run a = javaJar(false, "flame", "--type", "cpu", "--format", "collapsed", "-o", tuned.toString(), rec.toString());
-        Run b = javaJar(true, "flame", "--type", "cpu", "--format", "collapsed", "-o", one.toString(), rec.toString());
+        Run a = javaJar(false, "flame", "--type", "cpu", "--format", "collapsed", "-o", tuned.toString(),
+                rec.toString());
+        Run b = javaJar(true, "flame", "--type", "cpu", "--format", "collapsed", "-o", one.toString(),
+                rec.toString());
         assertEquals(0, a.exit, a.err);
         assertEquals(0, b.exit, b.err);
         String profile = Files.readString(tuned);

@@ -52,14 +52,15 @@ class TunedJvmPlanTest {
     @Test
     void withoutTheArchiveTheCdsOptionsAreLeftOut() throws Exception {
         List<String> line = command(plan(List.of(), Map.of(), "flame", "x.jfr"), false);
-        assertTrue(line.stream().noneMatch(o -> o.contains("Share") || o.startsWith("-Xlog:cds") || o.contains("Archive")),
-                line.toString());
+        assertTrue(line.stream().noneMatch(o -> o.contains("Share") || o.startsWith("-Xlog:cds")
+                || o.contains("Archive")), line.toString());
         assertTrue(line.contains("-XX:+UseSerialGC"), line.toString());
     }
 
     @Test
     void theUsersOptionsComeAfterOursSoTheyWin() throws Exception {
-        List<String> user = List.of("-Xmx2g", "-Dmy.prop=1", "-ea", "-XX:TieredStopAtLevel=4", "-XX:MaxRAMPercentage=50");
+        List<String> user = List.of("-Xmx2g", "-Dmy.prop=1", "-ea", "-XX:TieredStopAtLevel=4",
+                "-XX:MaxRAMPercentage=50");
         List<String> line = command(plan(user, Map.of(), "analyze", "x.jfr"), true);
         int marker = line.indexOf(TunedJvmPlan.MARKER);
         assertEquals(user, line.subList(marker - user.size(), marker));
